@@ -1,0 +1,66 @@
+import type { Word } from '../transcript/model.js';
+
+/** Every engine consumes 16 kHz mono signed 16-bit PCM, which src/audio produces. */
+export const ENGINE_SAMPLE_RATE = 16000;
+
+export interface Recognition {
+  /** Words with times relative to the start of the PCM given (plus any offset asked for). */
+  words: Word[];
+  /** Plain hypothesis text, the words joined by spaces. */
+  text: string;
+}
+
+export interface RecognizeOptions {
+  /** Added to every word time, so a segment's words land at their place in the whole file. */
+  offsetMs?: number;
+  /** Initial prompt / vocabulary hint for engines that take one. */
+  prompt?: string;
+}
+
+/**
+ * Incremental decoding for real-time streaming: feed PCM as it arrives, read the current
+ * hypothesis at any time, end the utterance to get the final words.
+ */
+export interface IncrementalRecognizer {
+  /** Decodes the chunk off the main thread where the engine can, so a server stays responsive. */
+  accept(pcm: Int16Array): Promise<void>;
+  /** The best hypothesis so far; cheap enough to call after every chunk. */
+  partial(): Recognition;
+  /** Ends the utterance and returns its final words; the recognizer can then start a new one. */
+  finish(): Promise<Recognition>;
+  /** Returns the recognizer's resources (a pooled decoder, say) to the engine. */
+  close(): void;
+}
+
+export interface SpeechEngine {
+  readonly name: string;
+  /** The model that produced results, recorded with each transcript (`speech_model`). */
+  readonly model: string;
+  /** Recognise one utterance (a VAD segment, typically up to ~30 s). */
+  recognize(pcm: Int16Array, options?: RecognizeOptions): Promise<Recognition>;
+  createRecognizer(options?: RecognizeOptions): Promise<IncrementalRecognizer>;
+  close(): Promise<void>;
+}
+
+export interface EngineStatus {
+  name: string;
+  description: string;
+  ready: boolean;
+  /** When not ready: what is missing and the exact command that fixes it. */
+  reason?: string;
+  model?: string;
+}
+
+export interface EngineOptions {
+  /** Model name or path; each engine documents what it accepts. */
+  model?: string;
+  /** Directory where `earshot models pull` stores models. */
+  modelsDir?: string;
+}
+
+export interface EngineFactory {
+  readonly name: string;
+  readonly description: string;
+  status(options?: EngineOptions): Promise<EngineStatus>;
+  create(options?: EngineOptions): Promise<SpeechEngine>;
+}

@@ -1,0 +1,63 @@
+/**
+ * One registry of coded errors shared by the CLI, the HTTP API and the WebSocket server.
+ * Each code carries its HTTP status and WebSocket close code so every surface reports the
+ * same failure the same way (see ../shared/style.md, after Fastify's lib/errors.js).
+ */
+export interface ErrorSpec {
+  /** HTTP status used by the API. */
+  status: number;
+  /** WebSocket close code used by the real-time server (4xxx). */
+  closeCode: number;
+  /** Whether retrying the same input can succeed (bad input is never retried). */
+  retryable: boolean;
+  /** What the code means, for docs and the test that checks every code is documented. */
+  description: string;
+}
+
+export const ERRORS = {
+  // audio input
+  audio_empty: { status: 400, closeCode: 4400, retryable: false, description: 'The audio input has no bytes or no samples.' },
+  audio_corrupt: { status: 400, closeCode: 4400, retryable: false, description: 'The audio could not be decoded: truncated or corrupt data.' },
+  audio_unsupported: { status: 400, closeCode: 4400, retryable: false, description: 'The input is not a recognised audio or video format, or has no audio track.' },
+  audio_too_large: { status: 413, closeCode: 4413, retryable: false, description: 'The audio is larger than the configured limit.' },
+  ffmpeg_missing: { status: 500, closeCode: 1011, retryable: false, description: 'ffmpeg is not installed; run scripts/setup.sh or `apt-get install ffmpeg`.' },
+  // remote sources
+  remote_fetch_failed: { status: 400, closeCode: 4400, retryable: true, description: 'The remote audio URL could not be fetched (HTTP error or network failure).' },
+  remote_timeout: { status: 400, closeCode: 4400, retryable: true, description: 'Fetching the remote audio URL took longer than the time limit.' },
+  remote_forbidden: { status: 400, closeCode: 4400, retryable: false, description: 'The URL is not allowed: not http(s), or it points at a loopback or private network.' },
+  // engines and models
+  engine_unknown: { status: 400, closeCode: 4400, retryable: false, description: 'No speech engine has that name.' },
+  engine_not_ready: { status: 400, closeCode: 1011, retryable: false, description: 'The engine cannot run here: a library or model file is missing.' },
+  engine_failed: { status: 500, closeCode: 1011, retryable: true, description: 'The speech engine failed while decoding.' },
+  model_unknown: { status: 400, closeCode: 4400, retryable: false, description: 'No model has that name.' },
+  model_download_failed: { status: 502, closeCode: 1011, retryable: true, description: 'A model download failed or its checksum did not match.' },
+  // request input
+  invalid_request: { status: 400, closeCode: 4400, retryable: false, description: 'The request is malformed or has invalid values.' },
+  unsupported_option: { status: 400, closeCode: 4400, retryable: false, description: 'The request asks for an option this server does not support.' },
+  unauthorized: { status: 401, closeCode: 4001, retryable: false, description: 'Missing or invalid API key.' },
+  not_found: { status: 404, closeCode: 4404, retryable: false, description: 'The resource does not exist or belongs to another project.' },
+  internal: { status: 500, closeCode: 1011, retryable: true, description: 'An unexpected server error.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class EarshotError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly closeCode: number;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EarshotError';
+    this.code = code;
+    const spec: ErrorSpec = ERRORS[code];
+    this.status = spec.status;
+    this.closeCode = spec.closeCode;
+    this.retryable = spec.retryable;
+  }
+}
+
+export function isEarshotError(err: unknown, code?: ErrorCode): err is EarshotError {
+  return err instanceof EarshotError && (code === undefined || err.code === code);
+}
