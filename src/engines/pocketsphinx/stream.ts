@@ -1,0 +1,150 @@
+/**
+ * The decoding loop of `pocketsphinx_continuous`, over one pooled decoder: audio goes in as short
+ * native calls, and whenever pocketsphinx's own voice activity detector hears speech stop, the
+ * utterance is ended and its words kept, and a new utterance starts with the next audio.
+ *
+ * Why split on silence: with the default `-remove_silence yes`, libpocketsphinx 5prealpha shifts
+ * *every* word time of an utterance to the latest speech onset inside it (acmod.c sets
+ * `utt_start_frame` on each onset), so an utterance must hold exactly one onset for its times to
+ * be right. Keeping the default (rather than `-remove_silence no`) keeps results identical to the
+ * reference tool.
+ */
+import { ENGINE_SAMPLE_RATE, type Recognition } from '../engine.js';
+import type { Word } from '../../transcript/model.js';
+import type { Decoder } from './decoder.js';
+import { toWords } from './words.js';
+
+/**
+ * 64 ms per native call, whatever the size of the chunks fed. Shorter than the VAD needs to
+ * confirm a new onset after declaring silence (10 frames), so an end and a restart of speech never
+ * fall within one call unseen; and short enough that each call returns to the event loop quickly.
+ */
+export const PIECE_SAMPLES = 1024;
+
+const EMPTY: Recognition = { words: [], text: '' };
+
+export function recognition(words: Word[]): Recognition {
+  return { words, text: words.map((w) => w.text).join(' ') };
+}
+
+export class DecodingStream {
+  private committed: Word[] = [];
+  private hadSpeech = false;
+  private samples = 0;
+  private readonly pending = new Int16Array(PIECE_SAMPLES);
+  private pendingLength = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private cached: Recognition = EMPTY;
+  private dirty = false;
+  private failure: unknown = undefined;
+
+  constructor(private readonly decoder: Decoder, private readonly offsetMs: number) {}
+
+  /** Starts a fresh stream on the decoder: times restart at offsetMs. */
+  begin(): void {
+    this.decoder.resetStream();
+    this.committed = [];
+    this.hadSpeech = false;
+    this.samples = 0;
+    this.pendingLength = 0;
+    this.cached = EMPTY;
+    this.dirty = false;
+  }
+
+  /** Calls are queued, so a caller that does not await each chunk still decodes them in order. */
+  feed(pcm: Int16Array): Promise<void> {
+    return this.enqueue(() => this.feedNow(pcm));
+  }
+
+  /** Ends the open utterance and returns every word since the last finish(). */
+  finish(): Promise<Recognition> {
+    return this.enqueue(() => this.finishNow());
+  }
+
+  /** Ends any open utterance, discarding its words, so the decoder can serve someone else. */
+  settle(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.decoder.inUtterance) await this.decoder.endUtterance();
+    });
+  }
+
+  /** Whether the stream hit a native error; its decoder should then be discarded. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /**
+   * The words so far. Reading the decoder while a native call runs on a worker thread would race
+   * with it, so in that case the result of the last quiet moment is returned.
+   */
+  partial(): Recognition {
+    if (this.dirty && !this.decoder.busy && !this.failed) {
+      const open = this.decoder.inUtterance ? toWords(this.decoder.segments(), this.timing()) : [];
+      this.cached = recognition([...this.committed, ...open]);
+      this.dirty = false;
+    }
+    return this.cached;
+  }
+
+  private async feedNow(pcm: Int16Array): Promise<void> {
+    let input = pcm;
+    if (this.pendingLength > 0) {
+      const take = Math.min(PIECE_SAMPLES - this.pendingLength, input.length);
+      this.pending.set(input.subarray(0, take), this.pendingLength);
+      this.pendingLength += take;
+      input = input.subarray(take);
+      if (this.pendingLength < PIECE_SAMPLES) return;
+      await this.decodePiece(this.pending);
+      this.pendingLength = 0;
+    }
+    const whole = input.length - (input.length % PIECE_SAMPLES);
+    for (let i = 0; i < whole; i += PIECE_SAMPLES) await this.decodePiece(input.subarray(i, i + PIECE_SAMPLES));
+    // Kept for the next call, so the decoder sees the same pieces however the caller chunks audio.
+    this.pending.set(input.subarray(whole));
+    this.pendingLength = input.length - whole;
+  }
+
+  private async decodePiece(piece: Int16Array): Promise<void> {
+    if (!this.decoder.inUtterance) this.decoder.startUtterance();
+    await this.decoder.process(piece);
+    this.samples += piece.length;
+    this.dirty = true;
+    if (this.decoder.inSpeech()) this.hadSpeech = true;
+    else if (this.hadSpeech) await this.closeUtterance();
+  }
+
+  private async finishNow(): Promise<Recognition> {
+    if (this.pendingLength > 0) {
+      await this.decodePiece(this.pending.subarray(0, this.pendingLength));
+      this.pendingLength = 0;
+    }
+    if (this.decoder.inUtterance) await this.closeUtterance();
+    const result = recognition(this.committed);
+    this.committed = [];
+    this.cached = EMPTY;
+    this.dirty = false;
+    return result;
+  }
+
+  private async closeUtterance(): Promise<void> {
+    await this.decoder.endUtterance();
+    this.hadSpeech = false;
+    this.committed.push(...toWords(await this.decoder.finalSegments(), this.timing()));
+    this.dirty = true;
+  }
+
+  private timing() {
+    return { offsetMs: this.offsetMs, maxMs: (this.samples * 1000) / ENGINE_SAMPLE_RATE };
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.failed) throw this.failure;
+      return task();
+    });
+    this.queue = run.catch((err: unknown) => {
+      this.failure ??= err;
+    });
+    return run;
+  }
+}
