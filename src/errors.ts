@@ -31,12 +31,21 @@ export const ERRORS = {
   engine_failed: { status: 500, closeCode: 1011, retryable: true, description: 'The speech engine failed while decoding.' },
   model_unknown: { status: 400, closeCode: 4400, retryable: false, description: 'No model has that name.' },
   model_download_failed: { status: 502, closeCode: 1011, retryable: true, description: 'A model download failed or its checksum did not match.' },
+  model_not_installed: { status: 400, closeCode: 4400, retryable: false, description: 'The model is known but not installed here; `earshot models pull <name>` (or its Debian package) installs it.' },
+  vad_not_ready: { status: 500, closeCode: 1011, retryable: false, description: 'Voice activity detection cannot run: the Silero VAD weights or onnxruntime-node are missing.' },
+  vad_failed: { status: 500, closeCode: 1011, retryable: true, description: 'The voice activity detector failed while scoring audio frames.' },
   // request input
   invalid_request: { status: 400, closeCode: 4400, retryable: false, description: 'The request is malformed or has invalid values.' },
   unsupported_option: { status: 400, closeCode: 4400, retryable: false, description: 'The request asks for an option this server does not support.' },
   unauthorized: { status: 401, closeCode: 4001, retryable: false, description: 'Missing or invalid API key.' },
   not_found: { status: 404, closeCode: 4404, retryable: false, description: 'The resource does not exist or belongs to another project.' },
   internal: { status: 500, closeCode: 1011, retryable: true, description: 'An unexpected server error.' },
+  // persistence and encryption at rest
+  transcript_in_progress: { status: 400, closeCode: 4400, retryable: false, description: 'The transcript is still queued or processing; it can be deleted once it is completed or errored.' },
+  config_invalid: { status: 500, closeCode: 1011, retryable: false, description: 'The server configuration is invalid (store URL, EARSHOT_ENCRYPTION_KEYS, keys.json).' },
+  store_unavailable: { status: 503, closeCode: 1011, retryable: true, description: 'The database could not be reached, opened or migrated.' },
+  encryption_key_missing: { status: 500, closeCode: 1011, retryable: false, description: 'A stored value was encrypted with a key id that is not in the keyring; add that key back to EARSHOT_ENCRYPTION_KEYS or keys.json.' },
+  decryption_failed: { status: 500, closeCode: 1011, retryable: false, description: 'A stored encrypted value failed authentication: it was altered, moved from another row or column, or is corrupt.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

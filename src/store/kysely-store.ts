@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { Kysely } from 'kysely';
+import { EarshotError, isEarshotError } from '../errors.js';
+import * as apiKeys from './api-keys.js';
+import type { Backend } from './backend.js';
+import type { StoreContext } from './context.js';
+import { FieldCipher } from './encryption/field-cipher.js';
+import type { Keyring } from './encryption/keyring.js';
+import type { StoreLogger } from './logger.js';
+import { appliedMigrations, migrateToLatest } from './migrations.js';
+import { rotateEncryption } from './rotation.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+import * as jobs from './transcript-jobs.js';
+import * as transcripts from './transcripts.js';
+import * as deliveries from './webhook-deliveries.js';
+import type {
+  ClaimInterruptedOptions,
+  NewTranscript,
+  NewWebhookDelivery,
+  TranscriptCompletion,
+  TranscriptListQuery,
+} from './types.js';
+
+/** The one Store implementation: shared Kysely queries over whichever backend it was given. */
+export class KyselyStore implements Store {
+  readonly kind: Backend['kind'];
+  readonly #ctx: StoreContext;
+  #closing?: Promise<void>;
+
+  private constructor(ctx: StoreContext) {
+    this.#ctx = ctx;
+    this.kind = ctx.backend.kind;
+  }
+
+  static async open(backend: Backend, keyring: Keyring, logger: StoreLogger): Promise<KyselyStore> {
+    const db = new Kysely<Database>({ dialect: backend.createDialect() });
+    try {
+      await migrateToLatest(db, backend);
+    } catch (err) {
+      await db.destroy().catch(() => {});
+      if (isEarshotError(err)) throw err;
+      throw new EarshotError('store_unavailable', `cannot open ${backend.description}: ${(err as Error).message}`, { cause: err });
+    }
+    return new KyselyStore({ db, backend, cipher: new FieldCipher(keyring), logger, instanceId: randomUUID() });
+  }
+
+  createApiKey(name: string, projectId?: string) {
+    return apiKeys.createApiKey(this.#ctx, name, projectId);
+  }
+  authenticate(key: string) {
+    return apiKeys.authenticate(this.#ctx, key);
+  }
+  seedApiKeys(keys: readonly string[]) {
+    return apiKeys.seedApiKeys(this.#ctx, keys);
+  }
+  listApiKeys(projectId?: string) {
+    return apiKeys.listApiKeys(this.#ctx, projectId);
+  }
+  revokeApiKey(keyId: string, projectId?: string) {
+    return apiKeys.revokeApiKey(this.#ctx, keyId, projectId);
+  }
+
+  createTranscript(input: NewTranscript) {
+    return transcripts.createTranscript(this.#ctx, input);
+  }
+  getTranscript(projectId: string, id: string) {
+    return transcripts.getTranscript(this.#ctx, projectId, id);
+  }
+  listTranscripts(projectId: string, query?: TranscriptListQuery) {
+    return transcripts.listTranscripts(this.#ctx, projectId, query);
+  }
+  deleteTranscript(projectId: string, id: string) {
+    return transcripts.deleteTranscript(this.#ctx, projectId, id);
+  }
+
+  getJob(id: string) {
+    return jobs.getJob(this.#ctx, id);
+  }
+  markProcessing(id: string) {
+    return jobs.markProcessing(this.#ctx, id);
+  }
+  completeTranscript(id: string, completion: TranscriptCompletion) {
+    return jobs.completeTranscript(this.#ctx, id, completion);
+  }
+  failTranscript(id: string, error: string) {
+    return jobs.failTranscript(this.#ctx, id, error);
+  }
+  listUnfinished() {
+    return jobs.listUnfinished(this.#ctx);
+  }
+  claimInterrupted(options?: ClaimInterruptedOptions) {
+    return jobs.claimInterrupted(this.#ctx, options);
+  }
+
+  appendWebhookDelivery(entry: NewWebhookDelivery) {
+    return deliveries.appendWebhookDelivery(this.#ctx, entry);
+  }
+  listWebhookDeliveries(transcriptId: string) {
+    return deliveries.listWebhookDeliveries(this.#ctx, transcriptId);
+  }
+
+  rotateEncryption(options?: { batchSize?: number }) {
+    return rotateEncryption(this.#ctx, options);
+  }
+  appliedMigrations() {
+    return appliedMigrations(this.#ctx.db, this.#ctx.backend);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#ctx.db.destroy();
+    return this.#closing;
+  }
+}

@@ -1,0 +1,129 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { EarshotError } from '../errors.js';
+import type { Backend } from './backend.js';
+
+/** Applied versions are recorded here (Kysely's migrator), separate from any other app's tables. */
+export const MIGRATION_TABLE = 'earshot_migration';
+export const MIGRATION_LOCK_TABLE = 'earshot_migration_lock';
+
+/**
+ * Versions in code, never edited once released: a new column is a new entry. Names sort in
+ * order because Kysely applies them alphabetically. Each takes the backend for its column types.
+ */
+export function migrations(backend: Backend): Record<string, Migration> {
+  return {
+    '0001_initial': initial(backend),
+  };
+}
+
+function initial(backend: Backend): Migration {
+  const { timestamp, binary, serial } = backend.types;
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('projects')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', timestamp, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', timestamp, (c) => c.notNull())
+        .addColumn('revoked_at', timestamp)
+        .execute();
+
+      await db.schema
+        .createTable('transcripts')
+        .addColumn('seq', serial, backend.serialPrimaryKey)
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', timestamp, (c) => c.notNull())
+        .addColumn('updated_at', timestamp, (c) => c.notNull())
+        .addColumn('completed_at', timestamp)
+        .addColumn('deleted_at', timestamp)
+        .addColumn('audio_kind', 'text', (c) => c.notNull())
+        .addColumn('audio_url', binary)
+        .addColumn('options', binary)
+        .addColumn('error', 'text')
+        .addColumn('audio_duration', 'double precision')
+        .addColumn('speech_model', 'text')
+        .addColumn('webhook_url', 'text')
+        .addColumn('webhook_auth_header_name', 'text')
+        .addColumn('webhook_auth_header_value', binary)
+        .addColumn('result', binary)
+        .addColumn('key_id', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('claimed_by', 'text')
+        .addColumn('claimed_at', timestamp)
+        .addCheckConstraint('transcripts_status_check', sql`status in ('queued', 'processing', 'completed', 'error')`)
+        .addCheckConstraint('transcripts_audio_kind_check', sql`audio_kind in ('upload', 'url')`)
+        .execute();
+      await db.schema.createIndex('transcripts_project_seq').on('transcripts').columns(['project_id', 'seq']).execute();
+      await db.schema.createIndex('transcripts_status').on('transcripts').column('status').execute();
+      await db.schema.createIndex('transcripts_key_id').on('transcripts').column('key_id').execute();
+
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('seq', serial, backend.serialPrimaryKey)
+        .addColumn('transcript_id', 'text', (c) => c.notNull().references('transcripts.id').onDelete('cascade'))
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('error', 'text')
+        .addColumn('at', timestamp, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_transcript')
+        .on('webhook_deliveries')
+        .columns(['transcript_id', 'seq'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const table of ['webhook_deliveries', 'transcripts', 'api_keys', 'projects']) {
+        await db.schema.dropTable(table).execute();
+      }
+    },
+  };
+}
+
+async function createMigrator(db: Kysely<any>, backend: Backend): Promise<Migrator> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(backend) };
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    migrationTableSchema: await backend.migrationSchema(db),
+  });
+}
+
+/**
+ * Brings the schema to the latest version; a no-op when it already is. The migrator takes a lock
+ * (an advisory lock on Postgres), so two processes starting together apply each version once.
+ * Returns the names applied by this call.
+ */
+export async function migrateToLatest(db: Kysely<any>, backend: Backend): Promise<string[]> {
+  const migrator = await createMigrator(db, backend);
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new EarshotError(
+      'store_unavailable',
+      `migrating ${backend.description} failed${failed ? ` at ${failed}` : ''}: ${(error as Error).message ?? error}`,
+      { cause: error },
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of the versions recorded as applied, oldest first. */
+export async function appliedMigrations(db: Kysely<any>, backend: Backend): Promise<string[]> {
+  const migrator = await createMigrator(db, backend);
+  return (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined).map((m) => m.name);
+}

@@ -1,0 +1,73 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Row types as Kysely sees them. Timestamps are written as ISO-8601 UTC text; Postgres stores them
+ * as timestamptz and hands back a Date, SQLite keeps the text (see Backend.toIso).
+ */
+export type Timestamp = ColumnType<Date | string, string, string>;
+
+/** Ciphertext envelopes (see encryption/field-cipher.ts): bytea on Postgres, BLOB on SQLite. */
+export type Sealed = Buffer | null;
+
+export type TranscriptStatus = 'queued' | 'processing' | 'completed' | 'error';
+export type AudioSourceKind = 'upload' | 'url';
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  project_id: string;
+  name: string;
+  /** sha256 hex of the key; the plaintext is never stored. */
+  key_hash: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface TranscriptsTable {
+  /** Insertion order: pagination and "newest first" follow it, never the wall clock. */
+  seq: Generated<number | string>;
+  id: string;
+  project_id: string;
+  status: TranscriptStatus;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+  audio_kind: AudioSourceKind;
+  audio_url: Sealed;
+  options: Sealed;
+  error: string | null;
+  audio_duration: number | null;
+  speech_model: string | null;
+  webhook_url: string | null;
+  webhook_auth_header_name: string | null;
+  webhook_auth_header_value: Sealed;
+  result: Sealed;
+  /** Key every sealed column of this row uses; lets `rotate` find stale rows with an index. */
+  key_id: string | null;
+  attempts: number;
+  claimed_by: string | null;
+  claimed_at: Timestamp | null;
+}
+
+export interface WebhookDeliveriesTable {
+  seq: Generated<number | string>;
+  transcript_id: string;
+  attempt: number;
+  url: string;
+  status_code: number | null;
+  error: string | null;
+  at: Timestamp;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  transcripts: TranscriptsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
