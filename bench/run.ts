@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: the core pipeline against the raw engine, measured in the same run.
+ *   1. wall time of our pipeline (model loaded once) ÷ `pocketsphinx_continuous` per file, on the
+ *      LibriVox clips and jfk.wav;
+ *   2. real-time factor;
+ *   3. peak RSS transcribing 5 and 30 minutes of speech, each in a fresh process.
+ * Options: --minutes 30 (the long file), --skip-memory.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { transcribeAudio } from '../src/pipeline/transcribe.js';
+import { pocketsphinxFactory } from '../src/engines/pocketsphinx/factory.js';
+import { librivoxClips, rawPocketsphinx, SHARED_AUDIO_DIR } from '../test/helpers/librivox.js';
+import { wavSamples } from './speech-file.js';
+
+const run = promisify(execFile);
+const args = process.argv.slice(2);
+const longMinutes = Number(args[args.indexOf('--minutes') + 1] ?? 30) || 30;
+
+const files = [...librivoxClips().map((c) => c.path), `${SHARED_AUDIO_DIR}jfk.wav`];
+const audioSeconds = files.reduce((sum, f) => sum + wavSamples(f).length / 16000, 0);
+
+async function timeIt<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await fn();
+  return [value, performance.now() - started];
+}
+
+console.log(`files: ${files.length}, ${audioSeconds.toFixed(1)} s of speech\n`);
+
+const [, rawMs] = await timeIt(async () => {
+  for (const f of files) await rawPocketsphinx(f);
+});
+const [, oursMs] = await timeIt(async () => {
+  const engine = await pocketsphinxFactory.create();
+  for (const f of files) await transcribeAudio(readFileSync(f), engine);
+  await engine.close();
+});
+
+const rows = [
+  ['raw pocketsphinx_continuous (per file)', rawMs],
+  ['earshot pipeline (engine loaded once)', oursMs],
+] as const;
+for (const [name, ms] of rows) console.log(`${name.padEnd(42)} ${(ms / 1000).toFixed(2).padStart(7)} s   RTF ${(ms / 1000 / audioSeconds).toFixed(3)}`);
+console.log(`${'ratio earshot ÷ raw (target ≤ 0.8)'.padEnd(42)} ${(oursMs / rawMs).toFixed(2).padStart(7)}\n`);
+
+if (!args.includes('--skip-memory')) {
+  console.log('peak RSS (each in a fresh process):');
+  for (const minutes of [5, longMinutes]) {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', new URL('./memory-child.ts', import.meta.url).pathname, String(minutes)], {
+      maxBuffer: 1 << 20,
+    });
+    const r = JSON.parse(stdout);
+    console.log(
+      `  ${String(minutes).padStart(3)} min: peak RSS ${r.peakRssMiB.toFixed(0)} MiB (target < 500), wall ${(r.wallMs / 1000).toFixed(1)} s, RTF ${(r.wallMs / r.audioMs).toFixed(3)}, ${r.words} words`,
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { writeFile } from 'node:fs/promises';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { isRemoteSource, loadAudioSource } from '../../audio/source.js';
+import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
+import { transcribeAudio } from '../../pipeline/transcribe.js';
+import { OUTPUT_FORMATS, renderTranscript, type OutputFormat } from '../render.js';
+import { createProgress } from '../progress.js';
+
+interface TranscribeFlags {
+  format: OutputFormat;
+  engine: string;
+  model?: string;
+  output?: string;
+  maxBytes: number;
+  timeout: number;
+}
+
+export function registerTranscribeCommand(program: Command): void {
+  program
+    .command('transcribe')
+    .description('transcribe a local audio/video file or an http(s) URL')
+    .argument('<source>', 'file path or http(s) URL')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS).default('txt'))
+    .option('-e, --engine <name>', 'speech engine (see `earshot engines`)', DEFAULT_ENGINE)
+    .option('-m, --model <name>', 'model name or path for the engine')
+    .option('-o, --output <file>', 'write the result to a file instead of stdout')
+    .option('--max-bytes <n>', 'largest input accepted, in bytes', positiveInt, 2 * 1024 ** 3)
+    .option('--timeout <seconds>', 'time limit for fetching a URL', positiveInt, 600)
+    .action(async (source: string, flags: TranscribeFlags) => {
+      const progress = createProgress();
+      const engines = new EngineCache();
+      try {
+        const enginePromise = engines.get(flags.engine, { model: flags.model });
+        // The engine loads while the audio downloads; an unready engine fails before any download.
+        enginePromise.catch(() => {});
+        let downloadStarted = false;
+        const audio = await loadAudioSource(source, {
+          maxBytes: flags.maxBytes,
+          timeoutMs: flags.timeout * 1000,
+          allowPrivateNetworks: true,
+          onProgress: (received, total) => {
+            if (!downloadStarted && total && isRemoteSource(source)) progress.start(total, 'download (bytes)');
+            downloadStarted = true;
+            progress.update(received);
+          },
+        });
+        progress.stop();
+        const engine = await enginePromise;
+        let started = false;
+        const { transcript } = await transcribeAudio(audio, engine, {
+          onProgress: ({ processedMs, durationMs }) => {
+            if (!durationMs) return;
+            if (!started) progress.start(Math.round(durationMs / 1000), 'transcribe (s)');
+            started = true;
+            progress.update(Math.min(Math.round(processedMs / 1000), Math.round(durationMs / 1000)));
+          },
+        });
+        progress.stop();
+        const rendered = renderTranscript(transcript, flags.format);
+        if (flags.output) await writeFile(flags.output, rendered);
+        else process.stdout.write(rendered);
+      } finally {
+        progress.stop();
+        await engines.close();
+      }
+    });
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}

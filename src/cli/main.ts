@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { isEarshotError } from '../errors.js';
+import { registerEnginesCommand } from './commands/engines.js';
+import { registerModelsCommand } from './commands/models.js';
+import { registerTranscribeCommand } from './commands/transcribe.js';
+
+export function buildProgram(): Command {
+  const program = new Command('earshot')
+    .description('Self-hosted speech to text: transcribe files, serve an AssemblyAI-compatible API')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError();
+  registerTranscribeCommand(program);
+  registerEnginesCommand(program);
+  registerModelsCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (isEarshotError(error)) {
+      process.stderr.write(`earshot: ${error.message} [${error.code}]\n`);
+      return 1;
+    }
+    process.stderr.write(`earshot: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    return 70;
+  }
+}
+
+const code = await main(process.argv);
+// Engines hold native handles and thread pools; exit explicitly once the command is done.
+process.exit(code);
