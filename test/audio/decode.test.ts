@@ -1,3 +1,4 @@
+import { SHARED_AUDIO_DIR } from '../helpers/librivox.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, readSync, rmSync } from 'node:fs';
@@ -8,8 +9,8 @@ import { decodeAudio, decodeAudioToPcm, type AudioInfo, type DecodeOptions } fro
 import { createMemfd } from '../../src/audio/memfd.js';
 import { isEarshotError, type ErrorCode } from '../../src/errors.js';
 
-const JFK_WAV = '/work/shared/audio/jfk.wav';
-const JFK_MP3 = '/work/shared/audio/jfk.mp3';
+const JFK_WAV = `${SHARED_AUDIO_DIR}jfk.wav`;
+const JFK_MP3 = `${SHARED_AUDIO_DIR}jfk.mp3`;
 // jfk.wav is 11.00 s of 16 kHz mono.
 const JFK_SAMPLES = 176_000;
 

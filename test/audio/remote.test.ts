@@ -1,3 +1,4 @@
+import { SHARED_AUDIO_DIR } from '../helpers/librivox.js';
 import assert from 'node:assert/strict';
 import dc from 'node:diagnostics_channel';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { forbiddenAddressReason } from '../../src/audio/address-guard.js';
 import { fetchRemoteAudio, type RemoteFetchOptions } from '../../src/audio/remote.js';
 import { isEarshotError, type ErrorCode } from '../../src/errors.js';
 
-const MP3 = readFileSync('/work/shared/audio/jfk.mp3');
+const MP3 = readFileSync(`${SHARED_AUDIO_DIR}jfk.mp3`);
 const LOCAL: RemoteFetchOptions = { maxBytes: 1_000_000, timeoutMs: 10_000, allowPrivateNetworks: true };
 
 interface TestServer {

@@ -1,3 +1,4 @@
+import { SHARED_AUDIO_DIR } from '../helpers/librivox.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { createVadStream } from '../../src/audio/vad/vad-stream.js';
 
 const RATE = 16000;
 const LIBRIVOX = '/usr/share/pocketsphinx/test/data/librivox';
-const JFK = '/work/shared/audio/jfk.wav';
+const JFK = `${SHARED_AUDIO_DIR}jfk.wav`;
 
 /** 16 kHz mono PCM of a WAV file: read from the RIFF `data` chunk, or converted by ffmpeg when the format differs. */
 function readPcm16k(path: string): Int16Array {
