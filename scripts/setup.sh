@@ -42,7 +42,9 @@ export ONNXRUNTIME_NODE_INSTALL=skip
 stamp=node_modules/.earshot-installed
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   echo "setup: installing npm packages" >&2
-  npm ci --no-audit --no-fund
+  # Not `npm ci`: the lock lists whisper.node's per-platform optional packages, and the registry
+  # mirror on these machines lacks the ones for other platforms, which `npm ci` treats as an error.
+  npm install --no-audit --no-fund
   touch "$stamp"
 fi
 
