@@ -16,7 +16,7 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-packages=(ffmpeg pocketsphinx pocketsphinx-en-us libpocketsphinx3)
+packages=(ffmpeg pocketsphinx pocketsphinx-en-us libpocketsphinx3 wamerican)
 [ "$want_test" = 1 ] && packages+=(pocketsphinx-testdata espeak-ng sox)
 
 missing=()
