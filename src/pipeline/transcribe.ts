@@ -3,7 +3,7 @@ import { segmentSpeech, type SegmenterOptions, type SpeechSegment } from '../aud
 import type { SpeechEngine } from '../engines/engine.js';
 import { ENGINE_SAMPLE_RATE } from '../engines/engine.js';
 import type { Segment, Transcript } from '../transcript/model.js';
-import { PipelineGraph, type PipelineEvent } from './graph.js';
+import { PipelineGraph, type PipelineEvent, type Stage } from './graph.js';
 import { recognizeSegments } from './stages/asr.js';
 import { trimPcm, type AudioRange } from './stages/trim.js';
 
@@ -13,12 +13,37 @@ export interface TranscribeProgress {
   durationMs?: number;
 }
 
+/**
+ * Sees every speech segment's audio as it streams past (speaker features, redacted-audio copies),
+ * keeping only what it needs; `finish()` becomes the value named after the tap.
+ */
+export interface AudioTap<T = unknown> {
+  name: string;
+  add(segment: SpeechSegment): void | Promise<void>;
+  finish(): T | Promise<T>;
+}
+
+/** The values extra stages can read: the core outputs plus the taps' and each other's results. */
+export type CoreValues = {
+  source: Buffer | AsyncIterable<Uint8Array>;
+  engine: SpeechEngine;
+  decode: AsyncIterable<Int16Array>;
+  vad: AsyncIterable<SpeechSegment>;
+  asr: Segment[];
+  taps: Record<string, unknown>;
+  transcript: Transcript;
+};
+export type ExtraStage = Stage<CoreValues & Record<string, unknown>>;
+
 export interface TranscribeOptions {
   signal?: AbortSignal;
   vad?: SegmenterOptions;
   prompt?: string;
   /** Transcribe only this part of the audio; word times stay relative to the whole file. */
   range?: AudioRange;
+  taps?: AudioTap[];
+  /** Stages after recognition (formatting, speakers, intelligence), run as their inputs allow. */
+  stages?: ExtraStage[];
   onProgress?: (progress: TranscribeProgress) => void;
   onSegment?: (segment: Segment) => void;
   onEvent?: (event: PipelineEvent) => void;
@@ -26,20 +51,13 @@ export interface TranscribeOptions {
 
 export interface TranscribeResult {
   transcript: Transcript;
+  /** Outputs of the extra stages, by stage name. */
+  extras: Record<string, unknown>;
   /** Busy time per stage in ms. */
   timings: Record<string, number>;
 }
 
-type Values = {
-  source: Buffer | AsyncIterable<Uint8Array>;
-  engine: SpeechEngine;
-  decode: AsyncIterable<Int16Array>;
-  vad: AsyncIterable<SpeechSegment>;
-  asr: Segment[];
-  transcript: Transcript;
-};
-
-/** decode → VAD → ASR → transcript, streamed segment by segment (memory bounded by the window). */
+/** decode → VAD → ASR → transcript (→ extra stages), streamed segment by segment. */
 export async function transcribeAudio(
   source: Buffer | AsyncIterable<Uint8Array>,
   engine: SpeechEngine,
@@ -48,51 +66,60 @@ export async function transcribeAudio(
   let samples = 0;
   const offsetMs = options.range?.startMs ?? 0;
   let durationMs: number | undefined;
-  const graph = new PipelineGraph<Values>(
-    [
-      {
-        name: 'decode',
-        inputs: ['source'],
-        run: (v, ctx) => {
-          const pcm = decodeAudio(v.source!, { signal: ctx.signal, onInfo: (info) => (durationMs ??= info.durationMs) });
-          const counted = countSamples(pcm, (n) => (samples += n));
-          return options.range ? trimPcm(counted, options.range) : counted;
-        },
+  const taps = options.taps ?? [];
+  const extras = options.stages ?? [];
+  const core: ExtraStage[] = [
+    {
+      name: 'decode',
+      inputs: ['source'],
+      run: (v, ctx) => {
+        const pcm = decodeAudio(v.source!, { signal: ctx.signal, onInfo: (info) => (durationMs ??= info.durationMs) });
+        const counted = countSamples(pcm, (n) => (samples += n));
+        return options.range ? trimPcm(counted, options.range) : counted;
       },
-      {
-        name: 'vad',
-        inputs: ['decode'],
-        run: (v) =>
-          segmentSpeech(v.decode!, {
-            ...options.vad,
-            onProgress: (processedMs) => options.onProgress?.({ processedMs: offsetMs + processedMs, durationMs }),
-          }),
-      },
-      {
-        name: 'asr',
-        inputs: ['vad', 'engine'],
-        run: (v) =>
-          recognizeSegments(shiftSegments(v.vad!, offsetMs), v.engine!, { prompt: options.prompt, onSegment: options.onSegment }),
-      },
-      {
-        name: 'transcript',
-        inputs: ['asr', 'engine'],
-        run: (v): Transcript => ({
-          words: v.asr!.flatMap((s) => s.words),
-          segments: v.asr!.filter((s) => s.words.length > 0),
-          // The whole file's length, as AssemblyAI's audio_duration: decoding stops at a range's end,
-          // so ffmpeg's header duration covers the rest.
-          durationMs: Math.max(Math.round((samples * 1000) / ENGINE_SAMPLE_RATE), options.range?.endMs === undefined ? 0 : (durationMs ?? 0)),
-          language: 'en',
-          model: v.engine!.model,
+    },
+    {
+      name: 'vad',
+      inputs: ['decode'],
+      run: (v) =>
+        segmentSpeech(v.decode!, {
+          ...options.vad,
+          onProgress: (processedMs) => options.onProgress?.({ processedMs: offsetMs + processedMs, durationMs }),
         }),
-      },
-    ],
-    ['source', 'engine'],
-  );
+    },
+    {
+      name: 'asr',
+      inputs: ['vad', 'engine'],
+      run: (v) =>
+        recognizeSegments(feedTaps(shiftSegments(v.vad!, offsetMs), taps), v.engine!, {
+          prompt: options.prompt,
+          onSegment: options.onSegment,
+        }),
+    },
+    {
+      name: 'taps',
+      inputs: ['asr'],
+      run: async () => Object.fromEntries(await Promise.all(taps.map(async (t) => [t.name, await t.finish()]))),
+    },
+    {
+      name: 'transcript',
+      inputs: ['asr', 'engine'],
+      run: (v): Transcript => ({
+        words: v.asr!.flatMap((s) => s.words),
+        segments: v.asr!.filter((s) => s.words.length > 0),
+        // The whole file's length, as AssemblyAI's audio_duration: decoding stops at a range's end,
+        // so ffmpeg's header duration covers the rest.
+        durationMs: Math.max(Math.round((samples * 1000) / ENGINE_SAMPLE_RATE), options.range?.endMs === undefined ? 0 : (durationMs ?? 0)),
+        language: 'en',
+        model: v.engine!.model,
+      }),
+    },
+  ];
+  const graph = new PipelineGraph<CoreValues & Record<string, unknown>>([...core, ...extras], ['source', 'engine']);
   const { values, timings } = await graph.run({ source, engine }, { signal: options.signal, onEvent: options.onEvent });
-  options.onProgress?.({ processedMs: values.transcript.durationMs, durationMs: values.transcript.durationMs });
-  return { transcript: values.transcript, timings };
+  const transcript = values.transcript;
+  options.onProgress?.({ processedMs: transcript.durationMs, durationMs: transcript.durationMs });
+  return { transcript, extras: Object.fromEntries(extras.map((s) => [s.name, values[s.name]])), timings };
 }
 
 async function* countSamples(pcm: AsyncIterable<Int16Array>, add: (n: number) => void): AsyncGenerator<Int16Array> {
@@ -104,4 +131,11 @@ async function* countSamples(pcm: AsyncIterable<Int16Array>, add: (n: number) =>
 
 async function* shiftSegments(segments: AsyncIterable<SpeechSegment>, offsetMs: number): AsyncGenerator<SpeechSegment> {
   for await (const s of segments) yield offsetMs === 0 ? s : { ...s, start: s.start + offsetMs, end: s.end + offsetMs };
+}
+
+async function* feedTaps(segments: AsyncIterable<SpeechSegment>, taps: AudioTap[]): AsyncGenerator<SpeechSegment> {
+  for await (const segment of segments) {
+    for (const tap of taps) await tap.add(segment);
+    yield segment;
+  }
 }

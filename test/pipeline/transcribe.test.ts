@@ -94,5 +94,29 @@ test('progress reaches the whole duration and stages report timings', async () =
   assert.ok(seen.length > 2);
   assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'progress never goes backwards');
   assert.equal(seen.at(-1), transcript.durationMs);
-  assert.deepEqual(Object.keys(timings).sort(), ['asr', 'decode', 'transcript', 'vad']);
+  assert.deepEqual(Object.keys(timings).sort(), ['asr', 'decode', 'taps', 'transcript', 'vad']);
+});
+
+test('audio taps see every speech segment, and extra stages read the transcript and the taps', async () => {
+  const seen: { start: number; end: number; samples: number }[] = [];
+  const tap = {
+    name: 'speech',
+    add: (s: { start: number; end: number; pcm: Int16Array }) => void seen.push({ start: s.start, end: s.end, samples: s.pcm.length }),
+    finish: () => seen.reduce((sum, s) => sum + s.samples, 0),
+  };
+  const { transcript, extras } = await transcribeAudio(readFileSync(`${SHARED_AUDIO_DIR}jfk.wav`), engine, {
+    taps: [tap],
+    stages: [
+      {
+        name: 'wordsPerSpeechSecond',
+        inputs: ['transcript', 'taps'],
+        run: (v) => v.transcript!.words.length / ((v.taps!.speech as number) / 16000),
+      },
+    ],
+  });
+  assert.ok(seen.length >= 2);
+  for (const s of seen) assert.equal(s.samples, (s.end - s.start) * 16);
+  assert.ok(transcript.segments.every((seg) => seen.some((s) => s.start === seg.start && s.end === seg.end)));
+  const rate = extras.wordsPerSpeechSecond as number;
+  assert.ok(rate > 0.5 && rate < 6, `speech rate ${rate} words/s`);
 });
