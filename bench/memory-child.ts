@@ -1,15 +1,16 @@
 // Transcribes N minutes of generated speech in a fresh process and prints its peak RSS as JSON.
 import { transcribeAudio } from '../src/pipeline/transcribe.js';
-import { pocketsphinxFactory } from '../src/engines/pocketsphinx/factory.js';
+import { EngineCache } from '../src/engines/registry.js';
 import { longSpeechMp3 } from './speech-file.js';
 
 const minutes = Number(process.argv[2] ?? '5');
 const audio = await longSpeechMp3(minutes);
-const engine = await pocketsphinxFactory.create();
+const engines = new EngineCache();
+const engine = await engines.get();
 const started = performance.now();
 const { transcript, timings } = await transcribeAudio(audio, engine);
 const wallMs = performance.now() - started;
-await engine.close();
+await engines.close();
 process.stdout.write(
   JSON.stringify({
     minutes,

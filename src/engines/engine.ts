@@ -15,6 +15,11 @@ export interface RecognizeOptions {
   offsetMs?: number;
   /** Initial prompt / vocabulary hint for engines that take one. */
   prompt?: string;
+  /**
+   * Terms to favour (issue #8: `word_boost` + `boost_param`, `keyterms_prompt`). pocketsphinx adds
+   * missing words to its dictionary and boosts them in its language model; whisper prompts with them.
+   */
+  vocabulary?: { words: string[]; boost: 'low' | 'default' | 'high' };
 }
 
 /**
@@ -56,6 +61,11 @@ export interface EngineOptions {
   model?: string;
   /** Directory where `earshot models pull` stores models. */
   modelsDir?: string;
+  /**
+   * How many utterances the engine may decode at once (each needs its own decoder and memory);
+   * a long file's segments and concurrent jobs then use several cores.
+   */
+  parallelism?: number;
 }
 
 export interface EngineFactory {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { EarshotError } from '../errors.js';
 import type { EngineFactory, EngineOptions, EngineStatus, SpeechEngine } from './engine.js';
 import { pocketsphinxFactory } from './pocketsphinx/factory.js';
@@ -28,7 +29,12 @@ export function engineStatuses(options?: EngineOptions): Promise<EngineStatus[]>
 export class EngineCache {
   private readonly engines = new Map<string, Promise<SpeechEngine>>();
 
-  constructor(private readonly defaults: EngineOptions = {}) {}
+  private readonly defaults: EngineOptions;
+
+  constructor(defaults: EngineOptions = {}) {
+    // One decoder per core, two at most: each holds its own copy of the model (~100 MB).
+    this.defaults = { parallelism: Math.min(2, availableParallelism()), ...defaults };
+  }
 
   get(name: string = DEFAULT_ENGINE, options: EngineOptions = {}): Promise<SpeechEngine> {
     const merged = { ...this.defaults, ...options };

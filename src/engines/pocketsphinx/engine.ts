@@ -38,7 +38,7 @@ export class PocketsphinxEngine implements SpeechEngine {
   static async create(options: PocketsphinxOptions = {}): Promise<PocketsphinxEngine> {
     await loadPocketsphinx();
     const model = resolveModel(options.model, options);
-    const pool = new DecoderPool(() => Decoder.create(model), options.poolSize ?? 1);
+    const pool = new DecoderPool(() => Decoder.create(model), options.poolSize ?? options.parallelism ?? 1);
     pool.release(await pool.acquire());
     return new PocketsphinxEngine(options.model ?? DEFAULT_MODEL, pool);
   }

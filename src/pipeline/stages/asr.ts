@@ -18,7 +18,7 @@ export async function recognizeSegments(
   engine: SpeechEngine,
   options: AsrOptions = {},
 ): Promise<Segment[]> {
-  const limit = Math.max(1, options.inFlight ?? 2);
+  const limit = Math.max(1, options.inFlight ?? 3);
   const results: Segment[] = [];
   const window: Promise<Segment>[] = [];
   const settleOldest = async () => {
