@@ -46,6 +46,18 @@ export const ERRORS = {
   store_unavailable: { status: 503, closeCode: 1011, retryable: true, description: 'The database could not be reached, opened or migrated.' },
   encryption_key_missing: { status: 500, closeCode: 1011, retryable: false, description: 'A stored value was encrypted with a key id that is not in the keyring; add that key back to EARSHOT_ENCRYPTION_KEYS or keys.json.' },
   decryption_failed: { status: 500, closeCode: 1011, retryable: false, description: 'A stored encrypted value failed authentication: it was altered, moved from another row or column, or is corrupt.' },
+  // audio intelligence
+  speaker_model_invalid: { status: 400, closeCode: 4400, retryable: false, description: 'The speaker-embedding model (--speaker-model) is missing, is not an ONNX model, or its inputs and outputs are not the documented ones.' },
+  speaker_model_failed: { status: 500, closeCode: 1011, retryable: true, description: 'The speaker-embedding model failed while embedding audio.' },
+  redacted_audio_failed: { status: 500, closeCode: 1011, retryable: true, description: 'The redacted copy of the audio could not be encoded (ffmpeg failed).' },
+  llm_failed: { status: 502, closeCode: 1011, retryable: true, description: 'The LLM endpoint (EARSHOT_LLM_BASE_URL) failed, timed out or gave a malformed answer; summaries and chapters fall back to the offline method.' },
+  // real-time streaming (issue 5): close codes mirror the assemblyai SDK's StreamingErrorType table
+  stream_bad_sample_rate: { status: 400, closeCode: 4000, retryable: false, description: 'The streaming sample_rate is missing, not a whole number, or outside what the server resamples (8000–48000 Hz).' },
+  stream_bad_message: { status: 400, closeCode: 4101, retryable: false, description: 'A streaming query option or text message is malformed, unknown or unsupported (the SDK calls it "Bad schema").' },
+  stream_too_many_sessions: { status: 429, closeCode: 4102, retryable: true, description: 'The key or the whole server already runs its maximum number of concurrent streaming sessions.' },
+  stream_overloaded: { status: 429, closeCode: 4029, retryable: true, description: 'The client sent audio faster than the server transcribes it, past the bounded buffer.' },
+  stream_inactive: { status: 408, closeCode: 4031, retryable: true, description: 'A streaming session received no audio or message for its inactivity timeout.' },
+  stream_expired: { status: 400, closeCode: 4008, retryable: true, description: 'A streaming session reached its maximum duration (server setting or the token\'s max_session_duration_seconds).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
