@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isEarshotError } from '../errors.js';
+import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerEnginesCommand } from './commands/engines.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerTranscribeCommand(program);
   registerEnginesCommand(program);
   registerModelsCommand(program);
+  registerAnalyzeCommand(program);
   return program;
 }
 

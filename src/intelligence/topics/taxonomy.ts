@@ -1,0 +1,87 @@
+/**
+ * A compact subset of the IAB Content Taxonomy (v2/v3 tier 1–3 names), spelled the way
+ * AssemblyAI's `iab_categories_result` spells them: spaces dropped and "and" kept as "And"
+ * ("FoodAndDrink", "MedicalHealth>DiseasesAndConditions"), except the tiers AssemblyAI writes
+ * with "&" ("Home&Garden", "Technology&Computing", "Hobbies&Interests", "Style&Fashion").
+ * Each label has a keyword lexicon: comma-separated words or phrases, matched by stem, so
+ * "galaxy" also matches "galaxies". Keywords are chosen to be specific to the label; words that
+ * cross subjects ("light", "training", "season") are left out or carried by phrases.
+ */
+export interface IabCategory {
+  label: string;
+  keywords: string;
+}
+
+export const IAB_TAXONOMY: readonly IabCategory[] = [
+  { label: 'Automotive', keywords: 'car, cars, vehicle, engine, horsepower, gearbox, tyres, tires, dealership, mechanic, electric car, sedan, suv, driving licence, motorway, fuel economy' },
+  { label: 'BooksAndLiterature', keywords: 'novel, novelist, author, fiction, poetry, poem, poet, literature, publisher, bestseller, paperback, literary, short story' },
+  { label: 'BusinessAndFinance>Business>MarketingAndAdvertising', keywords: 'marketing, advertising, advert, brand, campaign budget, customers, conversion rate, seo, social media marketing, ad campaign' },
+  { label: 'BusinessAndFinance>Business>Startups', keywords: 'startup, start-up, founder, venture capital, investors, seed round, funding round, valuation, pitch deck, entrepreneur' },
+  { label: 'BusinessAndFinance>Economy', keywords: 'economy, inflation, recession, gdp, unemployment, central bank, interest rates, economic growth, economists, trade deficit, tariffs' },
+  { label: 'Careers>JobSearch', keywords: 'job interview, resume, cv, recruiter, hiring manager, job search, job application, job offer, cover letter, salary negotiation' },
+  { label: 'Education', keywords: 'school, teacher, teachers, students, classroom, curriculum, exam, exams, homework, lecture, pupils, degree, university, tuition' },
+  { label: 'FamilyAndRelationships>Parenting', keywords: 'parenting, toddler, toddlers, baby, babies, nappy, diaper, bedtime, kids, children, parents, newborn, tantrum' },
+  { label: 'FineArt', keywords: 'painting, painter, museum, gallery, sculpture, sculptor, exhibition, canvas, oil paint, watercolour, masterpiece, artwork' },
+  { label: 'FoodAndDrink>Cooking', keywords: 'recipe, cook, cooking, oven, bake, baking, dough, flour, bread, loaf, loaves, yeast, kitchen, ingredients, simmer, roast, sauce, crust, crumb, sourdough, knead, preheat, grams of' },
+  { label: 'FoodAndDrink>AlcoholicBeverages', keywords: 'wine, beer, whisky, whiskey, brewery, cocktail, vodka, gin, winery, sommelier, craft beer, ale, cider' },
+  { label: 'FoodAndDrink>DessertsAndBaking', keywords: 'cake, cakes, pastry, dessert, chocolate, cookie, cookies, icing, frosting, pudding, sponge, biscuits' },
+  { label: 'FoodAndDrink>DiningOut', keywords: 'restaurant, restaurants, chef, menu, waiter, dining, reservation, tasting menu, michelin, takeaway' },
+  { label: 'FoodAndDrink>NonAlcoholicBeverages', keywords: 'coffee, tea, espresso, barista, latte, cappuccino, juice, smoothie, coffee beans' },
+  { label: 'HealthyLiving>FitnessAndExercise', keywords: 'gym, workout, workouts, exercise, fitness, strength training, squats, lunges, weights, cardio, stretching, push ups' },
+  { label: 'HealthyLiving>FitnessAndExercise>RunningAndJogging', keywords: 'running, runner, runners, marathon, jogging, race pace, mileage, long run, interval session, tempo run, running shoes, half marathon' },
+  { label: 'HealthyLiving>Nutrition', keywords: 'diet, nutrition, protein, vitamins, calories, carbohydrate, carbohydrates, nutrients, fibre, glycogen, hydration' },
+  { label: 'HealthyLiving>Wellness', keywords: 'meditation, mindfulness, sleep, stress, relaxation, wellbeing, self care, burnout, breathing exercises' },
+  { label: 'MedicalHealth>DiseasesAndConditions', keywords: 'disease, diseases, symptoms, diagnosis, infection, cancer, diabetes, patients, virus, chronic, illness, asthma, dementia' },
+  { label: 'MedicalHealth>DiseasesAndConditions>Injuries', keywords: 'injury, injuries, shin splints, sprain, fracture, tendon, tendons, sore knees, torn ligament, concussion' },
+  { label: 'MedicalHealth>PharmaceuticalDrugs', keywords: 'medication, medicine, prescription, dose, pharmacy, antibiotics, painkillers, vaccine, side effects' },
+  { label: 'Hobbies&Interests>ArtsAndCrafts', keywords: 'knitting, sewing, crafts, pottery, woodworking, crochet, embroidery, quilting' },
+  { label: 'Hobbies&Interests>ArtsAndCrafts>Photography', keywords: 'camera, cameras, photo, photos, photograph, photographs, photography, photographer, photographers, lens, lenses, aperture, shutter, shutter speed, exposure, iso, tripod, portrait, depth of field, raw file, jpeg, golden hour, sensor' },
+  { label: 'Hobbies&Interests>Beekeeping', keywords: 'bee, bees, hive, hives, honey, queen, colony, beekeeper, beekeepers, beekeeping, swarm, swarming, comb, nectar, pollen, varroa, drones, wax, foragers, brood' },
+  { label: 'Hobbies&Interests>Birdwatching', keywords: 'birdwatching, birdwatcher, bird species, birdsong, feeder, migration, warbler, owl, hawk, heron, twitcher' },
+  { label: 'Hobbies&Interests>ContentProduction', keywords: 'microphone, video editing, youtube channel, subscribers, content creator, editing software, thumbnail, livestream' },
+  { label: 'Hobbies&Interests>GamesAndPuzzles', keywords: 'chess, puzzle, puzzles, board game, board games, crossword, sudoku, jigsaw' },
+  { label: 'Hobbies&Interests>MusicalInstruments', keywords: 'guitar, piano, violin, drums, chords, cello, saxophone, ukulele, practise scales' },
+  { label: 'Home&Garden>Gardening', keywords: 'garden, gardening, gardener, soil, compost, seeds, seedlings, plants, weeds, mulch, raised bed, raised beds, vegetables, tomatoes, watering, harvest, crops, crop rotation, sow, transplant, green manure, earthworms, brassicas' },
+  { label: 'Home&Garden>HomeImprovement', keywords: 'renovation, diy, drill, plumbing, plumber, tiles, plastering, insulation, loft conversion, extension, builder' },
+  { label: 'Home&Garden>InteriorDecorating', keywords: 'furniture, sofa, decor, interior design, wallpaper, cushions, rug, curtains' },
+  { label: 'Home&Garden>IndoorEnvironmentalQuality', keywords: 'air quality, humidity, ventilation, mould, mold, air purifier, indoor air, particulate matter' },
+  { label: 'Movies', keywords: 'film, films, movie, movies, director, cinema, actor, actress, box office, screenplay, hollywood, sequel' },
+  { label: 'Television', keywords: 'tv show, television, series finale, sitcom, streaming service, netflix, season finale, showrunner' },
+  { label: 'MusicAndAudio', keywords: 'song, songs, album, band, concert, singer, lyrics, melody, gig, record label, tour dates' },
+  { label: 'NewsAndPolitics>Politics', keywords: 'election, government, parliament, senator, vote, voters, minister, policy, campaign, democracy, congress, president, legislation' },
+  { label: 'NewsAndPolitics>Crime', keywords: 'police, arrest, arrested, murder, robbery, crime, criminal, suspect, prison, detective, burglary' },
+  { label: 'NewsAndPolitics>Disasters', keywords: 'earthquake, earthquakes, hurricane, flood, floods, wildfire, wildfires, tsunami, evacuate, evacuation, disaster, eruption, landslide' },
+  { label: 'NewsAndPolitics>Weather', keywords: 'weather, forecast, rain, storm, snow, heatwave, weather system, cold front, drizzle, weather forecast' },
+  { label: 'PersonalFinance>PersonalInvesting', keywords: 'stocks, shares, investing, investor, portfolio, index fund, dividends, bonds, stock market, brokerage' },
+  { label: 'PersonalFinance>FinancialPlanning', keywords: 'budget, budgeting, savings, emergency fund, pension, retirement, financial adviser, mortgage, debt' },
+  { label: 'Pets>Dogs', keywords: 'dog, dogs, puppy, puppies, leash, bark, barking, dog walking, breed' },
+  { label: 'Pets>Cats', keywords: 'cat, cats, kitten, kittens, litter box, litter tray, purring, feline' },
+  { label: 'RealEstate', keywords: 'house prices, property, estate agent, realtor, landlord, tenant, tenants, rent, renting, housing market' },
+  { label: 'ReligionAndSpirituality', keywords: 'church, prayer, god, faith, religion, mosque, temple, bible, spiritual, synagogue, priest' },
+  { label: 'Science>SpaceAndAstronomy', keywords: 'star, stars, planet, planets, galaxy, galaxies, telescope, telescopes, moon, moons, astronomy, astronomer, astronomers, orbit, jupiter, saturn, nebula, comet, comets, supernova, light years, milky way, constellation, constellations, solar system, eyepiece, night sky, crater, craters' },
+  { label: 'Science>Geology', keywords: 'volcano, volcanoes, volcanic, magma, lava, tectonic, tectonic plates, geologist, geologists, basalt, erosion, minerals, seismometers, eruption, eruptions, crust, ash' },
+  { label: 'Science>Environment', keywords: 'climate change, emissions, pollution, carbon, renewable, conservation, biodiversity, ecosystem, greenhouse gases, fossil fuels' },
+  { label: 'Science>BiologicalSciences', keywords: 'cells, organisms, evolution, species, biology, biologist, bacteria, microbes, ecology' },
+  { label: 'Science>Physics', keywords: 'quantum, particle, particles, gravity, relativity, physicist, electrons, photons, thermodynamics' },
+  { label: 'Science>Chemistry', keywords: 'chemical, chemicals, molecule, molecules, reaction, atoms, chemist, compound, acid' },
+  { label: 'Sports>Soccer', keywords: 'football, soccer, goal, goals, striker, strikers, midfield, midfielder, midfielders, defender, defenders, goalkeeper, penalty, pitch, premier league, pressing, counter press, gegenpressing, formation, full back, full backs, winger, offside, touchline, possession' },
+  { label: 'Sports>AmericanFootball', keywords: 'quarterback, touchdown, nfl, super bowl, linebacker, end zone, field goal' },
+  { label: 'Sports>Basketball', keywords: 'basketball, nba, dunk, three pointer, rebound, point guard, free throw' },
+  { label: 'Sports>Baseball', keywords: 'baseball, pitcher, home run, inning, innings, mlb, batter, shortstop' },
+  { label: 'Sports>Tennis', keywords: 'tennis, wimbledon, racket, grand slam, forehand, backhand, tie break' },
+  { label: 'Sports>Golf', keywords: 'golf, golfer, putt, fairway, birdie, caddie, golf course' },
+  { label: 'Sports>Cricket', keywords: 'cricket, wicket, batsman, bowler, test match, run rate' },
+  { label: 'Sports>Cycling', keywords: 'cycling, cyclist, bike, bicycle, peloton, tour de france, saddle' },
+  { label: 'Sports>Sailing', keywords: 'sailing, sail, sails, yacht, boat, boats, keel, mast, tack, tacking, harbour, harbor, mooring, knots, helm, crew, regatta, dinghy, mainsail, hull, skipper, tide, tides, tidal, upwind' },
+  { label: 'Sports>Swimming', keywords: 'swimming, swimmer, freestyle, breaststroke, butterfly stroke, swimming pool, lengths' },
+  { label: 'Sports>Boxing', keywords: 'boxing, boxer, heavyweight, knockout, sparring, title fight' },
+  { label: 'Style&Fashion', keywords: 'fashion, clothes, outfit, outfits, fashion designer, dress, dresses, runway, wardrobe, fashion week' },
+  { label: 'Technology&Computing>ArtificialIntelligence', keywords: 'artificial intelligence, machine learning, neural network, neural networks, ai, chatbot, training data, deep learning, language model' },
+  { label: 'Technology&Computing>Computing>ComputerNetworking', keywords: 'network, networks, networking, packet, packets, router, routers, ip address, ip addresses, protocol, protocols, tcp, dns, bandwidth, latency, ethernet, wifi, bgp, nat, routing table, handshake, resolver, traceroute, ping' },
+  { label: 'Technology&Computing>Computing>InformationAndNetworkSecurity', keywords: 'cybersecurity, encryption, encrypted, password, passwords, hacker, hackers, malware, phishing, vulnerability, firewall, tls, certificate, ransomware' },
+  { label: 'Technology&Computing>Computing>ProgrammingLanguages', keywords: 'python, javascript, typescript, programming, compiler, source code, developer, developers, programmer, rust, java' },
+  { label: 'Technology&Computing>Computing>Internet', keywords: 'internet, website, websites, browser, web page, web server, online, search engine, http, domain name' },
+  { label: 'Technology&Computing>ConsumerElectronics', keywords: 'smartphone, smartphones, laptop, laptops, headphones, gadget, gadgets, tablet, smartwatch, battery life' },
+  { label: 'Travel', keywords: 'travel, flight, flights, hotel, hotels, tourist, tourists, passport, luggage, destination, trip, vacation, holiday, airport, itinerary' },
+  { label: 'VideoGaming', keywords: 'video game, video games, gaming, console, playstation, xbox, nintendo, gamer, gamers, multiplayer' },
+];
