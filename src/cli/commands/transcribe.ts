@@ -2,21 +2,27 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isRemoteSource, loadAudioSource } from '../../audio/source.js';
 import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
+import { llmConfigFromEnv } from '../../intelligence/llm/config.js';
+import { featureStages, FEATURES_OUTPUT, type FeatureOptions, type FeatureResult } from '../../pipeline/features.js';
 import { transcribeAudio } from '../../pipeline/transcribe.js';
+import { addIntelligenceOptions, analysisOptions, LLM_HELP, redactionOptions, type IntelligenceFlags } from '../intelligence-flags.js';
 import { OUTPUT_FORMATS, renderTranscript, type OutputFormat } from '../render.js';
 import { createProgress } from '../progress.js';
 
-interface TranscribeFlags {
+interface TranscribeFlags extends IntelligenceFlags {
   format: OutputFormat;
   engine: string;
   model?: string;
   output?: string;
   maxBytes: number;
   timeout: number;
+  speakers?: boolean;
+  speakersExpected?: number;
+  punctuate: boolean;
 }
 
 export function registerTranscribeCommand(program: Command): void {
-  program
+  const command = program
     .command('transcribe')
     .description('transcribe a local audio/video file or an http(s) URL')
     .argument('<source>', 'file path or http(s) URL')
@@ -26,6 +32,11 @@ export function registerTranscribeCommand(program: Command): void {
     .option('-o, --output <file>', 'write the result to a file instead of stdout')
     .option('--max-bytes <n>', 'largest input accepted, in bytes', positiveInt, 2 * 1024 ** 3)
     .option('--timeout <seconds>', 'time limit for fetching a URL', positiveInt, 600)
+    .option('--speakers', 'label speakers (diarization)')
+    .option('--speakers-expected <n>', 'how many speakers there are, when known; implies --speakers', positiveInt)
+    .option('--no-punctuate', 'keep the engine’s raw words: no punctuation, casing or number formatting');
+  addIntelligenceOptions(command)
+    .addHelpText('after', LLM_HELP)
     .action(async (source: string, flags: TranscribeFlags) => {
       const progress = createProgress();
       const engines = new EngineCache();
@@ -46,8 +57,15 @@ export function registerTranscribeCommand(program: Command): void {
         });
         progress.stop();
         const engine = await enginePromise;
+        const options = featureOptions(flags);
+        const { taps, stages } = featureStages(options, {
+          llm: flags.llm ? llmConfigFromEnv() : undefined,
+          onFallback: (f) => process.stderr.write(`earshot: the LLM could not write the ${f.feature} (${f.reason}); used the offline method\n`),
+        });
         let started = false;
-        const { transcript } = await transcribeAudio(audio, engine, {
+        const { extras } = await transcribeAudio(audio, engine, {
+          taps,
+          stages,
           onProgress: ({ processedMs, durationMs }) => {
             if (!durationMs) return;
             if (!started) progress.start(Math.round(durationMs / 1000), 'transcribe (s)');
@@ -56,7 +74,8 @@ export function registerTranscribeCommand(program: Command): void {
           },
         });
         progress.stop();
-        const rendered = renderTranscript(transcript, flags.format);
+        const result = extras[FEATURES_OUTPUT] as FeatureResult;
+        const rendered = renderTranscript(result, flags.format, { audioUrl: isRemoteSource(source) ? source : '', options });
         if (flags.output) await writeFile(flags.output, rendered);
         else process.stdout.write(rendered);
       } finally {
@@ -64,6 +83,20 @@ export function registerTranscribeCommand(program: Command): void {
         await engines.close();
       }
     });
+}
+
+function featureOptions(flags: TranscribeFlags): FeatureOptions {
+  const redaction = redactionOptions(flags);
+  return {
+    ...analysisOptions(flags, false),
+    punctuate: flags.punctuate,
+    format_text: flags.punctuate,
+    speaker_labels: flags.speakers || flags.speakersExpected !== undefined,
+    speakers_expected: flags.speakersExpected ?? null,
+    redact_pii: redaction !== undefined,
+    redact_pii_policies: redaction?.policies ?? null,
+    redact_pii_sub: redaction?.substitution ?? null,
+  };
 }
 
 function positiveInt(value: string): number {

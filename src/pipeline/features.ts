@@ -1,0 +1,210 @@
+import type { SpeechSegment } from '../audio/vad/segmenter.js';
+import { analyzeTranscript, type AnalyzeOptions, type IntelligenceResult } from '../intelligence/analyze.js';
+import type { LlmConfig } from '../intelligence/llm/config.js';
+import type { LlmFallback } from '../intelligence/llm/fallback.js';
+import { punctuate } from '../intelligence/punctuation/punctuate.js';
+import { bleepAudio } from '../intelligence/redaction/bleep.js';
+import { encodeRedactedAudio } from '../intelligence/redaction/encode.js';
+import type { PiiPolicy, SubstitutionPolicy } from '../intelligence/redaction/policies.js';
+import { redactPii, type PiiSpan } from '../intelligence/redaction/redact-transcript.js';
+import { filterTranscriptProfanity } from '../intelligence/safety/profanity.js';
+import { diarize } from '../intelligence/speakers/diarize.js';
+import { SpeakerFeatureExtractor, type SpeakerFeatures } from '../intelligence/speakers/feature-extractor.js';
+import type { Transcript, Utterance, Word } from '../transcript/model.js';
+import { toUtterances } from '../transcript/utterances.js';
+import { applyCustomSpelling, type CustomSpelling } from '../transcript/custom-spelling.js';
+import type { AudioTap, ExtraStage } from './transcribe.js';
+
+/** The AssemblyAI request options that add stages after recognition (names as in the API). */
+export interface FeatureOptions extends AnalyzeOptions {
+  punctuate?: boolean | null;
+  format_text?: boolean | null;
+  speaker_labels?: boolean | null;
+  speakers_expected?: number | null;
+  custom_spelling?: CustomSpelling[] | null;
+  redact_pii?: boolean | null;
+  redact_pii_policies?: PiiPolicy[] | null;
+  redact_pii_sub?: SubstitutionPolicy | null;
+  redact_pii_audio?: boolean | null;
+}
+
+export interface FeatureContext {
+  llm?: LlmConfig;
+  onFallback?: (fallback: LlmFallback) => void;
+  signal?: AbortSignal;
+}
+
+/** What the feature stages add to a job's result. */
+export interface FeatureResult {
+  /** The transcript after formatting, speakers, spelling, profanity filter and redaction. */
+  transcript: Transcript;
+  utterances: Utterance[] | null;
+  intelligence: IntelligenceResult;
+  /** MP3 of the audio with PII bleeped (`redact_pii_audio`), to be served from memory. */
+  redactedAudio?: Buffer;
+}
+
+export const FEATURES_OUTPUT = 'features';
+
+/**
+ * Turns request options into the taps and stages that follow recognition, in this order of
+ * dependence (independent branches run side by side in the graph):
+ *   transcript → speakers (with the speaker-feature tap) ┐
+ *   transcript → formatted (punctuation, casing, spelling, profanity) ┴→ labelled → redacted
+ *   redacted → intelligence (summary, chapters, topics, …) ; redacted → redacted audio (tap)
+ * Analyses read the redacted text, so no result can quote PII that the transcript hides.
+ */
+export function featureStages(options: FeatureOptions, context: FeatureContext = {}): { taps: AudioTap[]; stages: ExtraStage[] } {
+  const taps: AudioTap[] = [];
+  const stages: ExtraStage[] = [];
+
+  const speakers = options.speaker_labels === true;
+  if (speakers) {
+    const extractor = new SpeakerFeatureExtractor();
+    taps.push({ name: 'speakerFeatures', add: (s) => extractor.addSegment(s), finish: () => extractor.features() });
+    stages.push({
+      name: 'speakers',
+      inputs: ['transcript', 'taps'],
+      run: (v) =>
+        diarize(v.transcript!.words, v.taps!.speakerFeatures as SpeakerFeatures, {
+          speakersExpected: options.speakers_expected ?? undefined,
+        }),
+    });
+  }
+
+  const audioCopy = options.redact_pii === true && options.redact_pii_audio === true ? new TimelineTap() : undefined;
+  if (audioCopy) taps.push(audioCopy);
+
+  stages.push({
+    name: 'formatted',
+    inputs: ['transcript'],
+    run: (v) => {
+      let t = v.transcript!;
+      // AssemblyAI punctuates and formats unless told not to.
+      if (options.punctuate !== false || options.format_text !== false) {
+        t = punctuate(t, { formatText: options.format_text !== false, casing: options.format_text !== false });
+      }
+      if (options.custom_spelling?.length) t = applyCustomSpelling(t, options.custom_spelling);
+      if (options.filter_profanity) t = filterTranscriptProfanity(t);
+      return t;
+    },
+  });
+
+  stages.push({
+    name: 'labelled',
+    inputs: speakers ? ['formatted', 'speakers'] : ['formatted'],
+    run: (v) => {
+      const formatted = v.formatted as Transcript;
+      if (!speakers) return formatted;
+      return withSpeakers(formatted, v.speakers as ReturnType<typeof diarize>);
+    },
+  });
+
+  stages.push({
+    name: 'redacted',
+    inputs: ['labelled'],
+    run: (v) => {
+      const t = v.labelled as Transcript;
+      if (options.redact_pii !== true) return { transcript: t, spans: [] as PiiSpan[] };
+      const { transcript, spans } = redactPii(t, {
+        policies: options.redact_pii_policies ?? [],
+        substitution: options.redact_pii_sub ?? 'hash',
+      });
+      return { transcript, spans };
+    },
+  });
+
+  stages.push({
+    name: 'intelligence',
+    inputs: ['redacted'],
+    run: (v) =>
+      analyzeTranscript((v.redacted as { transcript: Transcript }).transcript, options, {
+        llm: context.llm,
+        onFallback: context.onFallback,
+        signal: context.signal,
+      }),
+  });
+
+  if (audioCopy) {
+    stages.push({
+      name: 'redactedAudio',
+      inputs: ['redacted', 'taps', 'transcript'],
+      run: async (v) => {
+        const spans = (v.redacted as { spans: PiiSpan[] }).spans;
+        const durationMs = (v.transcript as Transcript).durationMs;
+        return encodeRedactedAudio(bleepAudio(audioCopy.timeline(durationMs), spans), 'mp3');
+      },
+    });
+  }
+
+  stages.push({
+    name: FEATURES_OUTPUT,
+    inputs: audioCopy ? ['redacted', 'intelligence', 'redactedAudio'] : ['redacted', 'intelligence'],
+    run: (v): FeatureResult => {
+      const transcript = (v.redacted as { transcript: Transcript }).transcript;
+      return {
+        transcript,
+        utterances: speakers ? (transcript.utterances ?? []) : null,
+        intelligence: v.intelligence as IntelligenceResult,
+        redactedAudio: v.redactedAudio as Buffer | undefined,
+      };
+    },
+  });
+  return { taps, stages };
+}
+
+/**
+ * Speakers come from the raw words' times; formatting may merge or respell words, so each
+ * formatted word takes the speaker of the raw word it overlaps most.
+ */
+function withSpeakers(formatted: Transcript, diarized: ReturnType<typeof diarize>): Transcript {
+  const labelled = diarized.words;
+  const label = (w: Word): Word => {
+    let best: string | null = null;
+    let bestOverlap = -Infinity;
+    // Words are in time order: start from the first raw word that ends after this one starts.
+    for (let k = firstEndingAfter(labelled, w.start); k < labelled.length && labelled[k].start < w.end; k++) {
+      const overlap = Math.min(w.end, labelled[k].end) - Math.max(w.start, labelled[k].start);
+      if (overlap > bestOverlap) {
+        bestOverlap = overlap;
+        best = labelled[k].speaker ?? null;
+      }
+    }
+    return { ...w, speaker: best ?? labelled[Math.min(labelled.length - 1, firstEndingAfter(labelled, w.start))]?.speaker ?? null };
+  };
+  const segments = formatted.segments.map((s) => ({ ...s, words: s.words.map(label) }));
+  const words = formatted.words.map(label);
+  return { ...formatted, words, segments, utterances: toUtterances(words) };
+}
+
+function firstEndingAfter(words: readonly Word[], time: number): number {
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (words[mid].end <= time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Keeps the speech segments' audio on their timeline for the redacted copy; the gaps VAD found
+ * silent stay silent (16 kHz s16: about 115 MB an hour, held only while the job runs).
+ */
+class TimelineTap implements AudioTap<void> {
+  readonly name = 'audioTimeline';
+  private readonly pieces: SpeechSegment[] = [];
+
+  add(segment: SpeechSegment): void {
+    this.pieces.push(segment);
+  }
+
+  finish(): void {}
+
+  timeline(durationMs: number): Int16Array {
+    const out = new Int16Array(Math.ceil((durationMs * 16000) / 1000));
+    for (const p of this.pieces) out.set(p.pcm.subarray(0, Math.max(0, out.length - p.start * 16)), p.start * 16);
+    return out;
+  }
+}
