@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { isEarshotError } from '../errors.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerEnginesCommand } from './commands/engines.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
 
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
   registerEnginesCommand(program);
   registerModelsCommand(program);
   registerAnalyzeCommand(program);
+  registerEvalCommand(program);
+  registerBenchCommand(program);
   return program;
 }
 

@@ -20,6 +20,9 @@ import { cardinalWords, digitWords, isYearLike, ordinalWords, pluralWords, yearW
  *    "will", 'm → "am", 'd → "would" (it may mean "had"; both sides read it the same way),
  *    let's → "let us", and 's → "is" only after pronouns and question words (it's, that's,
  *    what's, …), since after a noun it is usually possessive.
+ * 5b. Spoken titles written short are spelled out: "mr" → "mister", "mrs" → "missus", "dr" →
+ *    "doctor" (engines write "mr", read-speech references say "mister"). "st" is left alone
+ *    (saint or street).
  * 6. Filler words (uh, um, hmm, mm, mhm, erm, …) are dropped unless `keepFillers` is set: most
  *    references leave them out and most engines do too, but not all.
  * 7. Runs of spaces collapse to one.
@@ -27,6 +30,12 @@ import { cardinalWords, digitWords, isYearLike, ordinalWords, pluralWords, yearW
 export interface NormalizeOptions {
   keepFillers?: boolean;
 }
+
+/**
+ * Recorded in eval results (docs/evaluation.md). Bump it with any change that alters normalised
+ * text, so WERs computed under different rules are never compared as if they were alike.
+ */
+export const NORMALIZATION_VERSION = '1';
 
 export function normalizeText(text: string, options: NormalizeOptions = {}): string {
   return normalizeWords(text, options).join(' ');
@@ -45,9 +54,15 @@ export function normalizeWords(text: string, options: NormalizeOptions = {}): st
     .split(/\s+/)
     .map((t) => t.replace(/^'+|'+$/g, ''))
     .filter((t) => t !== '');
-  const expanded = tokens.flatMap(expandContraction);
+  const expanded = tokens.flatMap(expandContraction).map((t) => TITLES.get(t) ?? t);
   return options.keepFillers ? expanded : expanded.filter((t) => !FILLERS.has(t));
 }
+
+const TITLES = new Map([
+  ['mr', 'mister'],
+  ['mrs', 'missus'],
+  ['dr', 'doctor'],
+]);
 
 const FILLERS = new Set(['uh', 'um', 'uhm', 'umm', 'hmm', 'hm', 'mm', 'mmm', 'mhm', 'erm']);
 
@@ -100,7 +115,8 @@ const SUFFIXES: [string, string][] = [
 const IS_AFTER = new Set(['it', 'that', 'what', 'there', 'here', 'he', 'she', 'who', 'where', 'how', 'when', 'why']);
 
 function expandContraction(token: string): string[] {
-  const whole = WHOLE_WORD[token];
+  // Own properties only: "constructor" or "__proto__" in a transcript must not reach Object.prototype.
+  const whole = Object.hasOwn(WHOLE_WORD, token) ? WHOLE_WORD[token] : undefined;
   if (whole) return whole;
   for (const [suffix, word] of SUFFIXES) {
     if (token.endsWith(suffix) && token.length > suffix.length) return [token.slice(0, -suffix.length), word];

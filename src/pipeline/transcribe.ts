@@ -1,6 +1,6 @@
 import { decodeAudio } from '../audio/decode.js';
 import { segmentSpeech, type SegmenterOptions, type SpeechSegment } from '../audio/vad/segmenter.js';
-import type { SpeechEngine } from '../engines/engine.js';
+import type { RecognizeOptions, SpeechEngine } from '../engines/engine.js';
 import { ENGINE_SAMPLE_RATE } from '../engines/engine.js';
 import type { Segment, Transcript } from '../transcript/model.js';
 import { PipelineGraph, type PipelineEvent, type Stage } from './graph.js';
@@ -39,6 +39,8 @@ export interface TranscribeOptions {
   signal?: AbortSignal;
   vad?: SegmenterOptions;
   prompt?: string;
+  /** Terms to favour (`word_boost`, `keyterms_prompt`); see src/engines/vocabulary. */
+  vocabulary?: RecognizeOptions['vocabulary'];
   /** Transcribe only this part of the audio; word times stay relative to the whole file. */
   range?: AudioRange;
   taps?: AudioTap[];
@@ -93,6 +95,7 @@ export async function transcribeAudio(
       run: (v) =>
         recognizeSegments(feedTaps(shiftSegments(v.vad!, offsetMs), taps), v.engine!, {
           prompt: options.prompt,
+          vocabulary: options.vocabulary,
           onSegment: options.onSegment,
         }),
     },

@@ -64,3 +64,15 @@ test('punctuation and casing by default; --no-punctuate keeps the raw words', as
   assert.equal(raw.stdout.trim(), raw.stdout.trim().toLowerCase());
   assert.doesNotMatch(raw.stdout, /[.?!,]/);
 });
+
+test('--word-boost favours a name the engine misses without it', async () => {
+  // Clip 0870 says "mister john dashwood"; the plain engine never writes "dashwood".
+  const clip = librivoxClips()[0].path;
+  const [plain, boosted] = await Promise.all([
+    runCli(['transcribe', clip, '--no-punctuate']),
+    runCli(['transcribe', clip, '--no-punctuate', '--word-boost', 'Dashwood', '--boost-param', 'high']),
+  ]);
+  assert.equal(boosted.code, 0, boosted.stderr);
+  assert.doesNotMatch(plain.stdout, /dashwood/);
+  assert.match(boosted.stdout, /dashwood/);
+});

@@ -1,3 +1,4 @@
+import { cardColumns, cardJson } from '../../engines/models/card.js';
 import type { Command } from 'commander';
 import { formatBytes } from '../../engines/models/catalog.js';
 import { ModelRegistry, type ModelListing } from '../../engines/models/registry.js';
@@ -116,6 +117,7 @@ function toJson(l: ModelListing) {
     path: l.path,
     licence: l.model?.licence ?? null,
     description: l.model?.description ?? null,
+    ...cardJson(l),
   };
 }
 
@@ -133,7 +135,7 @@ function installedPerEngine(listings: ModelListing[]): Map<string, number> {
 function table(listings: ModelListing[]): string {
   const counts = installedPerEngine(listings);
   const rows = [
-    ['NAME', 'ENGINE', 'LANG', 'SIZE', 'INSTALLED', 'DEFAULT', 'LICENCE'],
+    ['NAME', 'ENGINE', 'LANG', 'SIZE', 'INSTALLED', 'DEFAULT', 'LICENCE', 'WER', 'RTF'],
     ...listings.map((l) => [
       l.name,
       l.engine,
@@ -142,6 +144,8 @@ function table(listings: ModelListing[]): string {
       l.installed ? '✓' : '',
       l.isDefault ? (isAuto(l, counts) ? '✓ (auto)' : '✓') : '',
       l.model?.licence ?? '',
+      cardColumns(l).wer,
+      cardColumns(l).rtf,
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

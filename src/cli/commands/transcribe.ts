@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isRemoteSource, loadAudioSource } from '../../audio/source.js';
 import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
+import { vocabularyFromRequest } from '../../engines/vocabulary/vocabulary.js';
 import { llmConfigFromEnv } from '../../intelligence/llm/config.js';
 import { featureStages, FEATURES_OUTPUT, type FeatureOptions, type FeatureResult } from '../../pipeline/features.js';
 import { transcribeAudio } from '../../pipeline/transcribe.js';
@@ -19,6 +20,8 @@ interface TranscribeFlags extends IntelligenceFlags {
   speakers?: boolean;
   speakersExpected?: number;
   punctuate: boolean;
+  wordBoost?: string[];
+  boostParam?: 'low' | 'default' | 'high';
 }
 
 export function registerTranscribeCommand(program: Command): void {
@@ -34,7 +37,9 @@ export function registerTranscribeCommand(program: Command): void {
     .option('--timeout <seconds>', 'time limit for fetching a URL', positiveInt, 600)
     .option('--speakers', 'label speakers (diarization)')
     .option('--speakers-expected <n>', 'how many speakers there are, when known; implies --speakers', positiveInt)
-    .option('--no-punctuate', 'keep the engine’s raw words: no punctuation, casing or number formatting');
+    .option('--no-punctuate', 'keep the engine’s raw words: no punctuation, casing or number formatting')
+    .option('--word-boost <terms>', 'comma-separated words or phrases to favour (names, jargon)', (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean))
+    .addOption(new Option('--boost-param <level>', 'how strongly to favour --word-boost terms').choices(['low', 'default', 'high']));
   addIntelligenceOptions(command)
     .addHelpText('after', LLM_HELP)
     .action(async (source: string, flags: TranscribeFlags) => {
@@ -66,6 +71,7 @@ export function registerTranscribeCommand(program: Command): void {
         const { extras } = await transcribeAudio(audio, engine, {
           taps,
           stages,
+          vocabulary: vocabularyFromRequest({ word_boost: flags.wordBoost, boost_param: flags.boostParam }),
           onProgress: ({ processedMs, durationMs }) => {
             if (!durationMs) return;
             if (!started) progress.start(Math.round(durationMs / 1000), 'transcribe (s)');

@@ -8,14 +8,20 @@ import {
   type CatalogModel,
   type ModelEngine,
 } from './catalog.js';
+import type { ModelMeasurements } from './card.js';
 import { downloadModelFile, partialPath, type DownloadProgress, type DownloadResult } from './download.js';
 import { defaultModelsBaseUrl, defaultModelsDir } from './models-dir.js';
 
 /** Per-engine defaults live beside the models, so moving the directory moves the choice too. */
 export const CONFIG_FILE = 'earshot-models.json';
 
+/** Where local pocketsphinx models live inside the models directory (one folder per model). */
+export const POCKETSPHINX_DIR = 'pocketsphinx';
+
 interface ModelsConfig {
   defaults: Partial<Record<ModelEngine, string>>;
+  /** Measured figures per model name (card.ts), from `earshot eval` and `earshot bench`. */
+  measurements: Record<string, ModelMeasurements>;
 }
 
 export interface ModelListing {
@@ -33,6 +39,8 @@ export interface ModelListing {
   /** Set by `models default`, rather than implied by being the only/first installed one. */
   defaultIsExplicit: boolean;
   model?: CatalogModel;
+  /** WER / RTF measured here, when the model has been evaluated or benchmarked. */
+  measurements?: ModelMeasurements;
 }
 
 export interface ModelRegistryOptions {
@@ -104,6 +112,18 @@ export class ModelRegistry {
         defaultIsExplicit: false,
       });
     }
+    // Pocketsphinx models a user unpacked into <dir>/pocketsphinx/<name> (an acoustic model folder,
+    // a *.lm.bin and a *.dict), which the pocketsphinx engine resolves by that name.
+    const catalogNames = new Set(this.catalog.map((m) => m.name));
+    for (const name of await subdirectories(join(this.dir, POCKETSPHINX_DIR))) {
+      if (catalogNames.has(name)) continue;
+      const path = join(this.dir, POCKETSPHINX_DIR, name);
+      listings.push({ name, engine: 'pocketsphinx', source: 'local', installed: true, path, bytes: await treeSize(path, 2), isDefault: false, defaultIsExplicit: false });
+    }
+    for (const listing of listings) {
+      const measured = config.measurements[listing.name];
+      if (measured) listing.measurements = measured;
+    }
     for (const engine of new Set(listings.map((l) => l.engine))) {
       const installed = listings.filter((l) => l.engine === engine && l.installed);
       const chosen = installed.find((l) => l.name === config.defaults[engine]);
@@ -145,6 +165,19 @@ export class ModelRegistry {
     return { ...listing, isDefault: true, defaultIsExplicit: true };
   }
 
+  /**
+   * Stores a measurement on a model's card (merged into what is there: an eval leaves the RTF of an
+   * earlier bench alone). Unknown names are refused, so a path-given model records nothing.
+   */
+  async recordMeasurement(name: string, update: ModelMeasurements): Promise<ModelMeasurements> {
+    await this.find(name);
+    const config = await this.readConfig();
+    const merged = { ...config.measurements[name], ...update };
+    config.measurements[name] = merged;
+    await this.writeConfig(config);
+    return merged;
+  }
+
   async pull(name: string, options: PullOptions = {}): Promise<PullResult> {
     const listing = await this.find(name);
     const model = listing.model;
@@ -181,6 +214,9 @@ export class ModelRegistry {
         `Model "${name}" belongs to a Debian package; remove it with \`${listing.model.removeCommand}\` (as root).`,
       );
     }
+    if (listing.engine === 'pocketsphinx' && listing.source === 'local') {
+      throw new EarshotError('invalid_request', `Model "${name}" is a folder you put in ${listing.path}; delete that folder to remove it.`);
+    }
     const hadPartial = (await sizeOf(partialPath(listing.path))) !== undefined;
     if (!listing.installed && !hadPartial) throw notInstalled(listing);
     await unlink(listing.path).catch(ignoreMissing);
@@ -211,12 +247,12 @@ export class ModelRegistry {
     try {
       text = await readFile(join(this.dir, CONFIG_FILE), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { defaults: {} };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { defaults: {}, measurements: {} };
       throw error;
     }
     try {
       const parsed = JSON.parse(text) as Partial<ModelsConfig>;
-      return { defaults: { ...(parsed.defaults ?? {}) } };
+      return { ...parsed, defaults: { ...(parsed.defaults ?? {}) }, measurements: { ...(parsed.measurements ?? {}) } };
     } catch (error) {
       throw new EarshotError(
         'invalid_request',
@@ -254,6 +290,35 @@ async function sizeOf(path: string): Promise<number | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+async function subdirectories(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const names: string[] = [];
+    for (const e of entries) {
+      if (e.isDirectory() || (e.isSymbolicLink() && (await stat(join(dir, e.name)).catch(() => null))?.isDirectory())) names.push(e.name);
+    }
+    return names.sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Bytes of the files under `path`, `depth` folder levels down (following symlinks). */
+async function treeSize(path: string, depth: number): Promise<number> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    return 0;
+  }
+  if (!info.isDirectory()) return info.size;
+  if (depth === 0) return 0;
+  let total = 0;
+  for (const entry of await readdir(path)) total += await treeSize(join(path, entry), depth - 1);
+  return total;
 }
 
 function ignoreMissing(error: unknown): void {

@@ -21,11 +21,18 @@ export interface DecodedSegment {
 /**
  * The options `pocketsphinx_continuous` ends up with for the Debian model (ps_args() defaults plus
  * -hmm/-lm/-dict), so accuracy matches the reference tool. Extra options come after and win.
+ * Without `lm`, ps_init builds no search, and a SearchSetup adds its own.
  */
-export function decoderArgs(model: PocketsphinxModel, extra: Record<string, string> = {}): string[] {
-  const args: Record<string, string> = { '-hmm': model.hmm, '-lm': model.lm, '-dict': model.dict, ...extra };
+export function decoderArgs(model: PocketsphinxModel, extra: Record<string, string> = {}, { lm = true } = {}): string[] {
+  const args: Record<string, string> = { '-hmm': model.hmm, ...(lm ? { '-lm': model.lm } : {}), '-dict': model.dict, ...extra };
   return Object.entries(args).flat();
 }
+
+/**
+ * Builds and selects the search of a decoder created without one (see vocabulary-search.ts), for
+ * instance the default LM interpolated with boosted words. Runs once, before any audio.
+ */
+export type SearchSetup = (lib: PocketsphinxLibrary, ps: Ptr) => Promise<void>;
 
 export class Decoder {
   private running = false;
@@ -40,10 +47,10 @@ export class Decoder {
   ) {}
 
   /** Loads the model (a few hundred ms, ~95 MB) on a worker thread. */
-  static async create(model: PocketsphinxModel, extra: Record<string, string> = {}): Promise<Decoder> {
+  static async create(model: PocketsphinxModel, extra: Record<string, string> = {}, setup?: SearchSetup): Promise<Decoder> {
     const lib = await loadPocketsphinx();
     const varargs: unknown[] = [];
-    for (const arg of decoderArgs(model, extra)) varargs.push('const char *', arg);
+    for (const arg of decoderArgs(model, extra, { lm: !setup })) varargs.push('const char *', arg);
     varargs.push('const char *', null);
     // cmd_ln_init copies every string, unlike cmd_ln_parse_r which keeps pointers to them.
     const config = lib.cmd_ln_init(null, lib.ps_args(), 1, ...varargs);
@@ -62,6 +69,14 @@ export class Decoder {
         'engine_not_ready',
         `pocketsphinx could not load the model in ${model.dir} (ps_init failed): a model file is unreadable or not a pocketsphinx model. Reinstall it with \`${INSTALL_HINT}\` or point the model option at a valid model directory.`,
       );
+    }
+    if (setup) {
+      try {
+        await setup(lib, ps);
+      } catch (err) {
+        lib.ps_free(ps);
+        throw err;
+      }
     }
     return new Decoder(lib, ps, lib.ps_get_logmath(ps), captureChannel(lib.koffi, lib.ps_get_feat(ps)));
   }

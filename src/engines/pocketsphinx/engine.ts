@@ -4,9 +4,11 @@ import type { EngineOptions, IncrementalRecognizer, Recognition, RecognizeOption
 import { Decoder } from './decoder.js';
 import { DecoderPool } from './decoder-pool.js';
 import { loadPocketsphinx } from './library.js';
-import { DEFAULT_MODEL, resolveModel } from './model.js';
+import { configuredModel, resolveModel } from './model.js';
 import { PocketsphinxRecognizer } from './recognizer.js';
 import { DecodingStream } from './stream.js';
+import { VocabularyDecoders } from './vocabulary-decoders.js';
+import type { VocabularyReport } from './vocabulary-search.js';
 
 export interface PocketsphinxOptions extends EngineOptions {
   /**
@@ -21,6 +23,11 @@ export interface PocketsphinxOptions extends EngineOptions {
   poolSize?: number;
   /** A pronunciation dictionary to use instead of the model's. */
   dictionary?: string;
+  /**
+   * Custom vocabularies whose decoders stay loaded when idle (default 2; each ~95 MB). Jobs with a
+   * `vocabulary` run on decoders of their own (see vocabulary-decoders.ts).
+   */
+  vocabularyDecoders?: number;
 }
 
 export class PocketsphinxEngine implements SpeechEngine {
@@ -29,6 +36,7 @@ export class PocketsphinxEngine implements SpeechEngine {
   private constructor(
     readonly model: string,
     private readonly pool: DecoderPool<Decoder>,
+    private readonly vocabularies: VocabularyDecoders,
   ) {}
 
   /**
@@ -37,17 +45,22 @@ export class PocketsphinxEngine implements SpeechEngine {
    */
   static async create(options: PocketsphinxOptions = {}): Promise<PocketsphinxEngine> {
     await loadPocketsphinx();
-    const model = resolveModel(options.model, options);
+    const chosen = await configuredModel(options);
+    const model = resolveModel(chosen.model, { ...options, modelsDir: chosen.modelsDir });
     const pool = new DecoderPool(() => Decoder.create(model), options.poolSize ?? options.parallelism ?? 1);
     pool.release(await pool.acquire());
-    return new PocketsphinxEngine(options.model ?? DEFAULT_MODEL, pool);
+    return new PocketsphinxEngine(chosen.model, pool, new VocabularyDecoders(model, options.vocabularyDecoders ?? 2));
   }
 
-  /** `prompt` is ignored: pocketsphinx has no prompt; custom words go in a dictionary. */
+  /**
+   * `prompt` is ignored: pocketsphinx has no prompt. `vocabulary` adds missing words to the
+   * dictionary and boosts all of its words, on a decoder kept for that vocabulary.
+   */
   async recognize(pcm: Int16Array, options: RecognizeOptions = {}): Promise<Recognition> {
     checkPcm(pcm);
     const offsetMs = checkOffset(options.offsetMs);
-    const decoder = await this.pool.acquire();
+    const pool = this.poolFor(options);
+    const decoder = await pool.acquire();
     const stream = new DecodingStream(decoder, offsetMs);
     let healthy = false;
     try {
@@ -57,18 +70,19 @@ export class PocketsphinxEngine implements SpeechEngine {
       healthy = true;
       return result;
     } finally {
-      this.pool.release(decoder, healthy);
+      pool.release(decoder, healthy);
     }
   }
 
   /** Waits for a free decoder (the pool may be busy) and keeps it until the recognizer closes. */
   async createRecognizer(options: RecognizeOptions = {}): Promise<IncrementalRecognizer> {
     const offsetMs = checkOffset(options.offsetMs);
-    const decoder = await this.pool.acquire();
+    const pool = this.poolFor(options);
+    const decoder = await pool.acquire();
     try {
-      return new PocketsphinxRecognizer(decoder, this.pool, offsetMs);
+      return new PocketsphinxRecognizer(decoder, pool, offsetMs);
     } catch (err) {
-      this.pool.release(decoder, false);
+      pool.release(decoder, false);
       throw err;
     }
   }
@@ -76,6 +90,16 @@ export class PocketsphinxEngine implements SpeechEngine {
   /** Frees idle decoders now; decoders held by open recognizers are freed when those close. */
   async close(): Promise<void> {
     this.pool.close();
+    this.vocabularies.close();
+  }
+
+  /** What a vocabulary added and boosted, once a decoder for it has been built (diagnostics, tests). */
+  vocabularyReport(vocabulary: NonNullable<RecognizeOptions['vocabulary']>): VocabularyReport | undefined {
+    return this.vocabularies.report(vocabulary);
+  }
+
+  private poolFor(options: RecognizeOptions): DecoderPool<Decoder> {
+    return (options.vocabulary && this.vocabularies.pool(options.vocabulary)) || this.pool;
   }
 
   /** Loaded decoders, busy ones and queued requests (for health endpoints and tests). */

@@ -2,7 +2,7 @@ import { isEarshotError } from '../../errors.js';
 import type { EngineFactory, EngineOptions, EngineStatus } from '../engine.js';
 import { PocketsphinxEngine, type PocketsphinxOptions } from './engine.js';
 import { loadPocketsphinx } from './library.js';
-import { DEFAULT_MODEL, resolveModel } from './model.js';
+import { configuredModel, DEFAULT_MODEL, resolveModel } from './model.js';
 
 const NAME = 'pocketsphinx';
 const DESCRIPTION = 'CMU PocketSphinx via libpocketsphinx: offline, light on CPU, US English by default; less accurate than Whisper-class engines.';
@@ -13,10 +13,12 @@ export const pocketsphinxFactory: EngineFactory = {
 
   /** Checks the library loads and the model files are present, without loading the model. */
   async status(options: PocketsphinxOptions = {}): Promise<EngineStatus> {
-    const model = options.model ?? DEFAULT_MODEL;
+    let model = options.model ?? DEFAULT_MODEL;
     try {
       await loadPocketsphinx();
-      resolveModel(options.model, options);
+      const chosen = await configuredModel(options);
+      model = chosen.model;
+      resolveModel(chosen.model, { ...options, modelsDir: chosen.modelsDir });
       return { name: NAME, description: DESCRIPTION, ready: true, model };
     } catch (err) {
       if (!isEarshotError(err)) throw err;

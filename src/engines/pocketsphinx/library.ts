@@ -1,9 +1,9 @@
 /**
  * koffi bindings to the system libpocketsphinx (Debian `libpocketsphinx3`, 5prealpha API), loaded
- * once per process on first use. Signatures follow /usr/include/pocketsphinx/pocketsphinx.h and
- * sphinxbase/{cmd_ln,logmath,err}.h. Handles are plain `void *` (BigInt in koffi 3) rather than
- * named opaque types, because koffi type names are process-global and would clash if this module
- * were ever evaluated twice (tsx, tests).
+ * once per process on first use. Signatures follow /usr/include/pocketsphinx/{pocketsphinx,
+ * ps_search}.h and sphinxbase/{cmd_ln,logmath,err,ngram_model}.h. Handles are plain `void *`
+ * (BigInt in koffi 3) rather than named opaque types, because koffi type names are process-global
+ * and would clash if this module were ever evaluated twice (tsx, tests).
  */
 import type { LibraryHandle } from 'koffi';
 import { EarshotError } from '../../errors.js';
@@ -44,6 +44,21 @@ export interface PocketsphinxLibrary {
   ps_get_logmath(ps: Ptr): Ptr;
   ps_get_feat(ps: Ptr): Ptr;
   logmath_exp(lmath: Ptr, logp: number): number;
+  // Run-time vocabulary (issue #8): dictionary additions and an interpolated language model.
+  ps_get_config(ps: Ptr): Ptr;
+  /** Returns the new word's id, or < 0 (the word exists, or a phone is unknown). */
+  ps_add_word(ps: Ptr, word: string, phones: string, update: number): number;
+  /** The word's phones, or NULL; the string is the caller's to free with ckd_free. */
+  ps_lookup_word(ps: Ptr, word: string): Ptr;
+  ps_set_lm(ps: Ptr, name: string, lm: Ptr): number;
+  ps_set_search(ps: Ptr, name: string): number;
+  ps_get_search(ps: Ptr): string | null;
+  /** Reads an LM file (ARPA or binary) on a worker thread. */
+  ngram_model_read_async: AsyncFn<[Ptr, string, number, Ptr], Ptr>;
+  /** Interpolates `models` with `weights` (NULL weights: no interpolation); owns the models after. */
+  ngram_model_set_init(config: Ptr, models: Ptr[], names: string[], weights: number[] | null, n: number): Ptr;
+  ngram_model_free(lm: Ptr): number;
+  ckd_free(ptr: Ptr): void;
 }
 
 let loaded: PocketsphinxLibrary | undefined;
@@ -85,6 +100,7 @@ export async function loadPocketsphinx(): Promise<PocketsphinxLibrary> {
     const endUtt = ps.func('int ps_end_utt(void *ps)');
     const init = ps.func('void *ps_init(void *config)');
     const segIter = ps.func('void *ps_seg_iter(void *ps)');
+    const lmRead = sb.func('void *ngram_model_read(void *config, const char *path, int type, void *lmath)');
     const lib: PocketsphinxLibrary = {
       koffi,
       ps_args: ps.func('void *ps_args()'),
@@ -109,6 +125,16 @@ export async function loadPocketsphinx(): Promise<PocketsphinxLibrary> {
       ps_get_logmath: ps.func('void *ps_get_logmath(void *ps)'),
       ps_get_feat: ps.func('void *ps_get_feat(void *ps)'),
       logmath_exp: sb.func('double logmath_exp(void *lmath, int logb_p)'),
+      ps_get_config: ps.func('void *ps_get_config(void *ps)'),
+      ps_add_word: ps.func('int ps_add_word(void *ps, const char *word, const char *phones, int update)'),
+      ps_lookup_word: ps.func('void *ps_lookup_word(void *ps, const char *word)'),
+      ps_set_lm: ps.func('int ps_set_lm(void *ps, const char *name, void *lm)'),
+      ps_set_search: ps.func('int ps_set_search(void *ps, const char *name)'),
+      ps_get_search: ps.func('const char *ps_get_search(void *ps)'),
+      ngram_model_read_async: (...a) => lmRead.async(...a),
+      ngram_model_set_init: sb.func('void *ngram_model_set_init(void *config, void **models, const char **names, const float *weights, int32_t n)'),
+      ngram_model_free: sb.func('int ngram_model_free(void *lm)'),
+      ckd_free: sb.func('void ckd_free(void *ptr)'),
     };
     // pocketsphinx logs every option and model statistic to stderr by default; a process-wide
     // NULL log stream silences it (model problems are checked and reported by us instead).

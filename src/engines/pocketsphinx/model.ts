@@ -6,6 +6,8 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { EarshotError } from '../../errors.js';
+import { configuredDefaultModel } from '../models/default-model.js';
+import { defaultModelsDir } from '../models/models-dir.js';
 import { INSTALL_HINT } from './library.js';
 
 /** Where Debian's `pocketsphinx-en-us` installs the default US English model. */
@@ -74,6 +76,24 @@ export function resolveModel(model: string | undefined, options: { modelsDir?: s
   }
 
   return { name, dir, hmm, lm: join(dir, lmFile), dict };
+}
+
+/**
+ * The model to load when a job names none: `earshot models default` for pocketsphinx (issue #8:
+ * switching the default is a configuration change), else en-us. Looks in the user's models
+ * directory when none is given, where `earshot models` keeps its choice.
+ */
+export async function configuredModel(options: { model?: string; modelsDir?: string }): Promise<{ model: string; modelsDir: string }> {
+  const modelsDir = options.modelsDir ?? defaultModelsDir();
+  if (options.model) return { model: options.model, modelsDir };
+  try {
+    return { model: (await configuredDefaultModel('pocketsphinx', modelsDir)) ?? DEFAULT_MODEL, modelsDir };
+  } catch (err) {
+    // A bad earshot-models.json is reported (it names the file); an unreadable directory is not
+    // a reason to refuse the system model.
+    if (err instanceof EarshotError) throw err;
+    return { model: DEFAULT_MODEL, modelsDir };
+  }
 }
 
 function findModelDir(requested: string, modelsDir: string | undefined): string {

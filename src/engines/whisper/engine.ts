@@ -7,6 +7,7 @@ import {
   type RecognizeOptions,
   type SpeechEngine,
 } from '../engine.js';
+import { promptWithVocabulary } from '../vocabulary/prompt.js';
 import { closeWhisperContext, type WhisperContextHandle, type WhisperModule } from './binding.js';
 import type { ResolvedWhisperModel } from './model.js';
 import { WhisperRecognizer } from './recognizer.js';
@@ -63,7 +64,7 @@ export class WhisperEngine implements SpeechEngine {
     try {
       result = await this.context.transcribeData(audio, {
         language: this.resolved.language,
-        prompt: options.prompt || undefined,
+        prompt: promptWithVocabulary(options),
         maxLen: 1,
         tokenTimestamps: true,
         temperature: 0,

@@ -98,7 +98,7 @@ export class WhisperRecognizer implements IncrementalRecognizer {
   }
 
   private decodeOptions(): RecognizeOptions {
-    return { prompt: this.options.prompt, offsetMs: this.streamOffsetMs };
+    return { prompt: this.options.prompt, vocabulary: this.options.vocabulary, offsetMs: this.streamOffsetMs };
   }
 
   private reset(): void {

@@ -1,4 +1,4 @@
-import type { SpeechEngine } from '../../engines/engine.js';
+import type { RecognizeOptions, SpeechEngine } from '../../engines/engine.js';
 import type { Segment } from '../../transcript/model.js';
 import type { SpeechSegment } from '../../audio/vad/segmenter.js';
 
@@ -6,6 +6,7 @@ export interface AsrOptions {
   /** How many segments may be in recognition at once; VAD keeps cutting the next ones meanwhile. */
   inFlight?: number;
   prompt?: string;
+  vocabulary?: RecognizeOptions['vocabulary'];
   onSegment?: (segment: Segment) => void;
 }
 
@@ -30,7 +31,7 @@ export async function recognizeSegments(
     for await (const piece of speech) {
       window.push(
         engine
-          .recognize(piece.pcm, { offsetMs: piece.start, prompt: options.prompt })
+          .recognize(piece.pcm, { offsetMs: piece.start, prompt: options.prompt, vocabulary: options.vocabulary })
           .then((r) => ({ start: piece.start, end: piece.end, words: r.words })),
       );
       if (window.length >= limit) await settleOldest();

@@ -1,0 +1,131 @@
+/**
+ * `earshot eval --manifest FILE [--engine E] [--model M] [--output R.json]
+ *   [--baseline OLD.json --max-regression 0.5]` (issue #8 item 1): word and character error rates
+ * per file and overall, optionally gated against an earlier run. Exit codes: 0 fine, 3 regression
+ * past the allowance, 1 a coded error (bad manifest, engine not ready). docs/evaluation.md.
+ */
+import { resolve } from 'node:path';
+import { CommanderError, InvalidArgumentError, type Command } from 'commander';
+import { cardName } from '../../engines/models/card.js';
+import { ModelRegistry } from '../../engines/models/registry.js';
+import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
+import { evaluate } from '../../eval/evaluate.js';
+import { compareResults, formatComparison } from '../../eval/gate.js';
+import { readManifest } from '../../eval/manifest.js';
+import { readResults, writeResults, type EvalResults } from '../../eval/results.js';
+import { createProgress } from '../progress.js';
+
+/** The exit code of a run that regressed past `--max-regression`. */
+export const EXIT_REGRESSION = 3;
+
+export interface EvalCommandIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+}
+
+interface EvalFlags {
+  manifest: string;
+  engine: string;
+  model?: string;
+  output?: string;
+  baseline?: string;
+  maxRegression: number;
+  json?: boolean;
+  record: boolean;
+}
+
+export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdout: process.stdout, stderr: process.stderr }): void {
+  program
+    .command('eval')
+    .description('word/character error rate of an engine and model on a manifest of audio + reference text, with an optional regression gate')
+    .requiredOption('--manifest <file>', 'JSON Lines: {"audio": path or URL, "text": reference} per line (relative paths from the manifest\'s folder)')
+    .option('-e, --engine <name>', 'speech engine (see `earshot engines`)', DEFAULT_ENGINE)
+    .option('-m, --model <name>', 'model name or path (default: the engine\'s default model)')
+    .option('-o, --output <file>', 'write the results (settings, per-file and overall figures) as JSON')
+    .option('--baseline <file>', 'results of an earlier `earshot eval --output` to compare with')
+    .option('--max-regression <points>', 'with --baseline: WER percentage points the run may be worse by before it fails (exit 3)', nonNegative, 0.5)
+    .option('--json', 'print the results JSON instead of tables')
+    .option('--no-record', "don't store the measured WER on the model's card (`earshot models list`)")
+    .action(async (flags: EvalFlags) => {
+      const print = (text: string) => io.stdout.write(text + '\n');
+      const entries = await readManifest(flags.manifest);
+      // Read the baseline first: a typo in its path should fail before minutes of decoding.
+      const baseline = flags.baseline ? await readResults(flags.baseline) : undefined;
+      const engines = new EngineCache();
+      const progress = createProgress(io.stderr);
+      let results: EvalResults;
+      try {
+        const engine = await engines.get(flags.engine, { model: flags.model });
+        progress.start(entries.length, `eval ${engine.name}/${engine.model}`);
+        results = await evaluate(entries, engine, {
+          manifest: resolve(flags.manifest),
+          onFile: (done) => progress.update(done),
+        });
+      } finally {
+        progress.stop();
+        await engines.close();
+      }
+      if (flags.output) await writeResults(flags.output, results);
+      if (flags.record) await recordOnCard(results, io);
+
+      if (flags.json) print(JSON.stringify(results, null, 2));
+      else print(formatResults(results));
+
+      if (baseline) {
+        const comparison = compareResults(results, baseline, flags.maxRegression);
+        const text = formatComparison(comparison, { baseline: `${baseline.engine}/${baseline.model} (${flags.baseline})`, current: `${results.engine}/${results.model}` });
+        if (comparison.regressed) {
+          io.stderr.write(text + '\n');
+          throw new CommanderError(EXIT_REGRESSION, 'earshot.evalRegression', `WER regressed by ${comparison.deltaPoints} points`);
+        }
+        if (flags.json) io.stderr.write(text + '\n');
+        else print('\n' + text);
+      }
+    });
+}
+
+/** Per-file and overall WER/CER with S/D/I counts. */
+export function formatResults(r: EvalResults): string {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const rows = [
+    ['FILE', 'WORDS', 'WER', 'S', 'D', 'I', 'CER'],
+    ...r.files.map((f) => [f.error ? `${f.id} (failed)` : f.id, String(f.words.reference), pct(f.wer), String(f.words.substitutions), String(f.words.deletions), String(f.words.insertions), pct(f.cer)]),
+    ['overall', String(r.totals.words.reference), pct(r.totals.wer), String(r.totals.words.substitutions), String(r.totals.words.deletions), String(r.totals.words.insertions), pct(r.totals.cer)],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const lines = [`${r.engine}/${r.model}, ${r.files.length} files, ${(r.totals.durationMs / 1000).toFixed(1)} s of audio, RTF ${r.totals.rtf.toFixed(2)}`];
+  rows.forEach((row, i) => {
+    if (i === rows.length - 1) lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
+    lines.push(row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
+  });
+  for (const f of r.files.filter((x) => x.error)) lines.push(`${f.id}: ${f.error}`);
+  return lines.join('\n');
+}
+
+/** Puts the overall WER on the model's card, when the model is one the registry knows. */
+async function recordOnCard(results: EvalResults, io: EvalCommandIO): Promise<void> {
+  const registry = new ModelRegistry();
+  const name = cardName(results.engine, results.model);
+  try {
+    await registry.recordMeasurement(name, {
+      wer: {
+        wer: results.totals.wer,
+        cer: results.totals.cer,
+        manifest: results.manifest,
+        files: results.totals.files,
+        words: results.totals.words.reference,
+        date: results.date,
+        earshotVersion: results.earshotVersion,
+      },
+    });
+  } catch (error) {
+    // A model given by path has no card; that is not a failure of the evaluation.
+    if ((error as { code?: string }).code !== 'model_unknown') io.stderr.write(`earshot: the WER was not stored on the model card: ${(error as Error).message}\n`);
+  }
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number of percentage points');
+  return n;
+}
