@@ -4,7 +4,10 @@ import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerEnginesCommand } from './commands/engines.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerStreamCommand } from './commands/stream.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
 
 export function buildProgram(): Command {
@@ -13,6 +16,9 @@ export function buildProgram(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError();
   registerTranscribeCommand(program);
+  registerServeCommand(program);
+  registerKeysCommand(program);
+  registerStreamCommand(program);
   registerEnginesCommand(program);
   registerModelsCommand(program);
   registerAnalyzeCommand(program);

@@ -1,0 +1,39 @@
+import type { FastifyRequest } from 'fastify';
+import type { UploadVault } from '../audio/upload-vault.js';
+import type { EngineCache } from '../engines/registry.js';
+import type { JobQueue } from '../queue/queue.js';
+import type { RedactedAudioCache } from '../queue/redacted-audio.js';
+import type { UploadLeases } from '../queue/upload-leases.js';
+import type { Store } from '../store/store.js';
+import type { ApiKeyCache, TranscriptReadCache } from './read-cache.js';
+
+/** What the HTTP layer is given by the composition root (src/app.ts); it builds none of it. */
+export interface ApiDeps {
+  store: Store;
+  vault: UploadVault;
+  leases: UploadLeases;
+  queue: JobQueue;
+  /** The process's engines, shared with the worker (the /v1 OpenAI routes transcribe on the request). */
+  engines: EngineCache;
+  /** `redact_pii_audio` copies, downloaded through their token URL. */
+  redactedAudio: RedactedAudioCache;
+  /** Successful key lookups, briefly (see read-cache.ts). */
+  keyCache: ApiKeyCache;
+  /** Completed transcripts' JSON, briefly; whoever changes one calls `invalidate`. */
+  readCache: TranscriptReadCache;
+  /** Largest single upload, in bytes (POST /v2/upload answers 413 above it). */
+  maxUploadBytes: number;
+  /** Whether audio_url and webhook_url may point at loopback or private networks (tests). */
+  allowPrivateNetworks: boolean;
+  /**
+   * Origin clients reach the server at ("https://asr.example.com"), for upload_url and the list's
+   * page URLs. Default: the request's own Host header.
+   */
+  publicUrl?: string;
+}
+
+/** The origin to write into URLs handed back to this client. */
+export function baseUrlOf(request: FastifyRequest, deps: Pick<ApiDeps, 'publicUrl'>): string {
+  if (deps.publicUrl) return deps.publicUrl.replace(/\/+$/, '');
+  return `${request.protocol}://${request.host}`;
+}

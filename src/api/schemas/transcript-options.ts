@@ -1,0 +1,173 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/**
+ * Every field of AssemblyAI's `TranscriptParams` (the `assemblyai` SDK's TranscriptOptionalParams
+ * plus `audio_url`), and whether this build honours it. This is the ONE table: the request schema,
+ * the OpenAPI document and the 400 for unsupported options all come from it. Turning a feature
+ * on later (speaker_labels once diarization exists, say) means adding its pipeline stage, mapping
+ * it in src/queue/worker.ts, and flipping its `support` here. Issue 4: "options the product does
+ * not support yet are refused with a 400 that names them, never ignored".
+ */
+export type OptionSupport =
+  /** Honoured by this build. */
+  | 'supported'
+  /** A boolean feature this build cannot run yet: `false` and `null` are accepted, `true` refused. */
+  | 'feature'
+  /** A setting of a feature this build lacks: accepted only when null, empty or `false`. */
+  | 'setting';
+
+export interface OptionSpec {
+  support: OptionSupport;
+  schema: TSchema;
+}
+
+const bool = (description: string) => Type.Boolean({ description });
+const strings = (description: string) => Type.Array(Type.String(), { description });
+const feature = (description: string): OptionSpec => ({ support: 'feature', schema: bool(description) });
+const setting = (schema: TSchema): OptionSpec => ({ support: 'setting', schema });
+const supported = (schema: TSchema): OptionSpec => ({ support: 'supported', schema });
+
+export const TRANSCRIPT_OPTIONS = {
+  audio_url: {
+    support: 'supported',
+    schema: Type.String({ minLength: 1, maxLength: 8192, description: 'http(s) URL of the audio, or an upload_url from POST /v2/upload' }),
+  },
+  audio_start_from: {
+    support: 'supported',
+    schema: Type.Integer({ minimum: 0, description: 'Start transcribing at this many ms into the audio' }),
+  },
+  audio_end_at: {
+    support: 'supported',
+    schema: Type.Integer({ minimum: 1, description: 'Stop transcribing at this many ms into the audio' }),
+  },
+  custom_spelling: {
+    support: 'supported',
+    schema: Type.Array(
+      Type.Object(
+        {
+          from: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 100 }),
+          to: Type.String({ minLength: 1, maxLength: 200 }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 1000, description: 'Replace words or phrases in the output: [{ from: ["whisper"], to: "Whisper" }]' },
+    ),
+  },
+  language_code: {
+    support: 'supported',
+    schema: Type.String({ description: 'Language of the audio; this build transcribes English (en, en_us)' }),
+  },
+  speech_model: {
+    support: 'supported',
+    schema: Type.String({ description: 'An engine name (pocketsphinx, whisper) or "nano" for the default light engine' }),
+  },
+  webhook_url: {
+    support: 'supported',
+    schema: Type.String({ minLength: 1, maxLength: 2048, description: 'Called with {transcript_id, status} when the job ends' }),
+  },
+  webhook_auth_header_name: {
+    support: 'supported',
+    schema: Type.String({ minLength: 1, maxLength: 256, pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", description: 'Header sent with the webhook' }),
+  },
+  webhook_auth_header_value: {
+    support: 'supported',
+    schema: Type.String({ maxLength: 4096, description: 'Value of that header (stored encrypted)' }),
+  },
+
+  // Formatting and audio intelligence: stages from src/pipeline/features.ts.
+  punctuate: supported(bool('Add punctuation (default true)')),
+  format_text: supported(bool('Casing and number formatting (default true)')),
+  filter_profanity: supported(bool('Mask profanity ("s***")')),
+  speaker_labels: supported(bool('Speaker diarization: words[].speaker and utterances[]')),
+  speakers_expected: supported(Type.Integer({ minimum: 1, maximum: 26, description: 'How many speakers there are, when known' })),
+  auto_chapters: supported(bool('Chapters with headline, gist and summary')),
+  summarization: supported(bool('Summary (see summary_type)')),
+  summary_model: supported(Type.Union([Type.Literal('informative'), Type.Literal('conversational'), Type.Literal('catchy')])),
+  summary_type: supported(
+    Type.Union([Type.Literal('bullets'), Type.Literal('bullets_verbose'), Type.Literal('gist'), Type.Literal('headline'), Type.Literal('paragraph')]),
+  ),
+  iab_categories: supported(bool('IAB topic detection')),
+  content_safety: supported(bool('Content moderation labels')),
+  content_safety_confidence: supported(Type.Integer({ minimum: 25, maximum: 100 })),
+  entity_detection: supported(bool('Entity detection')),
+  sentiment_analysis: supported(bool('Sentiment per sentence')),
+  auto_highlights: supported(bool('Key phrases')),
+  redact_pii: supported(bool('Redact personal information in the text and every result')),
+  redact_pii_audio: supported(bool('A copy of the audio with PII bleeped (GET /v2/transcript/:id/redacted-audio)')),
+  redact_pii_policies: supported(Type.Array(Type.String(), { description: 'PII policies, e.g. person_name, phone_number' })),
+  redact_pii_sub: supported(Type.Union([Type.Literal('hash'), Type.Literal('entity_name')])),
+  word_boost: supported(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: 'Words or phrases to favour' })),
+  boost_param: supported(Type.Union([Type.Literal('low'), Type.Literal('default'), Type.Literal('high')])),
+  keyterms_prompt: supported(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: 'Key terms to favour' })),
+  // Not available in this build.
+  disfluencies: feature('Keep filler words (not supported yet)'),
+  speaker_options: setting(Type.Object({})),
+  custom_topics: feature('Custom topics (not supported yet)'),
+  topics: setting(strings('Custom topics')),
+  redact_pii_audio_quality: setting(Type.String()),
+  redact_pii_return_unredacted: feature('Unredacted copy (not supported yet)'),
+  keyterms_prompt_options: setting(Type.Object({})),
+  prompt: setting(Type.String({ description: 'Prompt (not supported yet)' })),
+  temperature: setting(Type.Number()),
+  speech_models: setting(strings('Model fallback list (not supported yet)')),
+  speech_threshold: setting(Type.Number()),
+  domain: setting(Type.String()),
+  remove_audio_tags: setting(Type.String()),
+  speech_understanding: setting(Type.Object({})),
+  // Channels and language detection.
+  dual_channel: feature('Per-channel transcription (not supported yet)'),
+  multichannel: feature('Per-channel transcription (not supported yet)'),
+  language_detection: feature('Language detection (not supported yet)'),
+  language_detection_options: setting(Type.Object({})),
+  language_confidence_threshold: setting(Type.Number()),
+} as const satisfies Record<string, OptionSpec>;
+
+export type TranscriptOptionName = keyof typeof TRANSCRIPT_OPTIONS;
+
+/** The options this build honours, for docs and error messages. */
+export const SUPPORTED_OPTIONS = (Object.keys(TRANSCRIPT_OPTIONS) as TranscriptOptionName[]).filter(
+  (name) => TRANSCRIPT_OPTIONS[name].support === 'supported',
+);
+
+/**
+ * The POST /v2/transcript body schema, built from the table. Every option may also be null, as
+ * the SDK's types allow, meaning "not set". Unknown fields are caught before validation (see
+ * checkTranscriptOptions) so the 400 can name all of them at once.
+ */
+export const TranscriptRequestSchema = Type.Object(
+  Object.fromEntries(
+    Object.entries(TRANSCRIPT_OPTIONS).map(([name, spec]: [string, OptionSpec]) => [
+      name,
+      name === 'audio_url' ? spec.schema : Type.Optional(Type.Union([spec.schema, Type.Null()], { description: spec.schema.description })),
+    ]),
+  ),
+  { required: ['audio_url'], additionalProperties: false, description: 'AssemblyAI TranscriptParams' },
+);
+
+export interface OptionProblems {
+  /** Fields AssemblyAI's API does not have. */
+  unknown: string[];
+  /** Known options asked for that this build cannot honour. */
+  unsupported: string[];
+}
+
+/** Which fields of a request body are unknown, and which known ones ask for something unsupported. */
+export function checkTranscriptOptions(body: Record<string, unknown>): OptionProblems {
+  const problems: OptionProblems = { unknown: [], unsupported: [] };
+  for (const [name, value] of Object.entries(body)) {
+    const spec: OptionSpec | undefined = Object.hasOwn(TRANSCRIPT_OPTIONS, name)
+      ? TRANSCRIPT_OPTIONS[name as TranscriptOptionName]
+      : undefined;
+    if (!spec) problems.unknown.push(name);
+    else if (spec.support !== 'supported' && !isInert(value)) problems.unsupported.push(name);
+  }
+  return problems;
+}
+
+/** A value that asks for nothing: absent, null, false, empty. */
+function isInert(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.keys(value).length === 0;
+  return false;
+}

@@ -1,0 +1,156 @@
+import { isIP } from 'node:net';
+import { forbiddenAddressReason } from '../audio/address-guard.js';
+import { DEFAULT_ENGINE, ENGINE_FACTORIES } from '../engines/registry.js';
+import { EarshotError } from '../errors.js';
+import { uploadIdOf } from '../queue/upload-leases.js';
+import type { NewTranscript, TranscriptOptions } from '../store/store.js';
+import { checkTranscriptOptions, SUPPORTED_OPTIONS } from './schemas/transcript-options.js';
+import { checkPolicies } from '../intelligence/redaction/policies.js';
+
+/** Languages the engines here transcribe (pocketsphinx's default model is US English). */
+export const SUPPORTED_LANGUAGES = ['en', 'en_us'] as const;
+
+/**
+ * AssemblyAI's "nano" is its light, low-cost tier, which is what the default engine is. Its
+ * "best", "universal" and "slam-1" name models this server does not have, so they are refused
+ * rather than quietly swapped for something else.
+ */
+const SPEECH_MODEL_ALIASES: Record<string, string> = { nano: DEFAULT_ENGINE };
+
+/**
+ * Refuses unknown fields and unsupported options before schema validation, so one 400 names all
+ * of them (issue 4: "refused with a 400 that names them, never ignored").
+ */
+export function refuseUnsupported(body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new EarshotError('invalid_request', 'The request body must be a JSON object with at least audio_url.');
+  }
+  const { unknown, unsupported } = checkTranscriptOptions(body as Record<string, unknown>);
+  const parts: string[] = [];
+  if (unknown.length > 0) parts.push(`unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
+  if (unsupported.length > 0) {
+    parts.push(`option${unsupported.length > 1 ? 's' : ''} not supported by this server yet: ${unsupported.join(', ')}`);
+  }
+  if (parts.length === 0) return;
+  throw new EarshotError(
+    unsupported.length > 0 ? 'unsupported_option' : 'invalid_request',
+    `Request refused: ${parts.join('; ')}. Supported options: ${SUPPORTED_OPTIONS.join(', ')}` +
+      ' (boolean features may be sent as false).',
+  );
+}
+
+export interface ResolvedRequest {
+  transcript: Omit<NewTranscript, 'projectId'>;
+  /** Set for an upload_url: the upload the job will read from memory. */
+  uploadId: string | null;
+}
+
+export interface ResolveContext {
+  /** The server's origin as this client sees it. */
+  baseUrl: string;
+  allowPrivateNetworks: boolean;
+  /** Whether this project holds an upload with that id right now. */
+  hasUpload(uploadId: string): boolean;
+}
+
+/** Turns a validated request body into what the store keeps, checking what the schema cannot. */
+export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: ResolveContext): ResolvedRequest {
+  const options: TranscriptOptions = {};
+  for (const [name, value] of Object.entries(body)) if (value !== null && value !== undefined) options[name] = value;
+  const audioUrl = String(body.audio_url).trim();
+  delete options.audio_url;
+  const webhookValue = options.webhook_auth_header_value as string | undefined;
+  delete options.webhook_auth_header_value;
+
+  const range = { start: options.audio_start_from as number | undefined, end: options.audio_end_at as number | undefined };
+  if (range.start !== undefined && range.end !== undefined && range.end <= range.start) {
+    throw new EarshotError('invalid_request', `audio_end_at (${range.end}) must be greater than audio_start_from (${range.start}).`);
+  }
+  const language = options.language_code as string | undefined;
+  if (language !== undefined && !(SUPPORTED_LANGUAGES as readonly string[]).includes(language)) {
+    throw new EarshotError(
+      'unsupported_option',
+      `language_code "${language}" is not supported by this server yet; it transcribes ${SUPPORTED_LANGUAGES.join(', ')}.`,
+    );
+  }
+  const engine = resolveEngine(options.speech_model as string | undefined);
+  // Missing, unknown or unsupported policy names are refused now rather than failing the job later.
+  if (options.redact_pii === true) checkPolicies((options.redact_pii_policies as string[] | undefined) ?? []);
+  if (options.redact_pii_audio === true && options.redact_pii !== true) {
+    throw new EarshotError('invalid_request', 'redact_pii_audio needs redact_pii: true.');
+  }
+
+  const webhookUrl = options.webhook_url as string | undefined;
+  const headerName = options.webhook_auth_header_name as string | undefined;
+  if ((headerName === undefined) !== (webhookValue === undefined)) {
+    throw new EarshotError('invalid_request', 'webhook_auth_header_name and webhook_auth_header_value go together: send both or neither.');
+  }
+  if (headerName !== undefined && webhookUrl === undefined) {
+    throw new EarshotError('invalid_request', 'webhook_auth_header_name needs a webhook_url.');
+  }
+  if (webhookUrl !== undefined) checkFetchableUrl('webhook_url', webhookUrl, ctx.allowPrivateNetworks);
+
+  let uploadId = uploadIdOf(audioUrl);
+  if (uploadId !== null && !ctx.hasUpload(uploadId)) {
+    // Our own upload_url that is gone (expired, used up, another key's): say so now rather than
+    // failing the job later. Someone else's URL that merely looks alike is fetched as a URL.
+    if (new URL(audioUrl).origin === ctx.baseUrl) {
+      throw new EarshotError(
+        'invalid_request',
+        `The upload ${audioUrl} is not available: uploads are usable once, by the API key that sent them, until they expire. Upload the file again.`,
+      );
+    }
+    uploadId = null;
+  }
+  if (uploadId === null) checkFetchableUrl('audio_url', audioUrl, ctx.allowPrivateNetworks);
+
+  return {
+    transcript: {
+      audioKind: uploadId === null ? 'url' : 'upload',
+      audioUrl,
+      options,
+      speechModel: engine,
+      webhookUrl: webhookUrl ?? null,
+      webhookAuthHeaderName: headerName ?? null,
+      webhookAuthHeaderValue: webhookValue ?? null,
+    },
+    uploadId,
+  };
+}
+
+/** The engine a `speech_model` names; unset means the default engine. */
+export function resolveEngine(speechModel: string | undefined): string {
+  if (speechModel === undefined) return DEFAULT_ENGINE;
+  const name = SPEECH_MODEL_ALIASES[speechModel] ?? speechModel;
+  if (ENGINE_FACTORIES.some((f) => f.name === name)) return name;
+  const accepted = [...ENGINE_FACTORIES.map((f) => f.name), ...Object.keys(SPEECH_MODEL_ALIASES)];
+  throw new EarshotError(
+    'unsupported_option',
+    `speech_model "${speechModel}" is not available on this server; use one of ${accepted.join(', ')}, or leave it unset for ${DEFAULT_ENGINE}.`,
+  );
+}
+
+/**
+ * http(s) only, and no loopback or private address literals unless allowed. Host names are
+ * resolved and checked again when fetched (src/audio/remote.ts), which also covers DNS tricks.
+ */
+function checkFetchableUrl(field: string, text: string, allowPrivate: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new EarshotError('invalid_request', `${field} is not a valid URL.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new EarshotError('remote_forbidden', `${field} must be an http or https URL, not ${url.protocol.replace(/:$/, '')}:.`);
+  }
+  if (allowPrivate) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const reason = isIP(host) !== 0 ? forbiddenAddressReason(host) : /^localhost\.?$|\.localhost\.?$/i.test(host) ? 'loopback' : null;
+  if (reason !== null) {
+    throw new EarshotError(
+      'remote_forbidden',
+      `${field} points at ${host}, which is ${reason}; only public addresses are allowed on this server.`,
+    );
+  }
+}

@@ -1,0 +1,174 @@
+import { fetchRemoteAudio } from '../audio/remote.js';
+import type { UploadVault } from '../audio/upload-vault.js';
+import { DEFAULT_ENGINE, type EngineCache } from '../engines/registry.js';
+import { EarshotError, isEarshotError } from '../errors.js';
+import type { AudioRange } from '../pipeline/stages/trim.js';
+import { transcribeAudio, type TranscribeOptions } from '../pipeline/transcribe.js';
+import type { Store, TranscriptJob, TranscriptOptions } from '../store/store.js';
+import type { WebhookSender } from '../webhooks/sender.js';
+import { vocabularyFromRequest } from '../engines/vocabulary/vocabulary.js';
+import type { LlmConfig } from '../intelligence/llm/config.js';
+import { featureStages, FEATURES_OUTPUT, type FeatureOptions, type FeatureResult } from '../pipeline/features.js';
+import type { RedactedAudioCache } from './redacted-audio.js';
+import type { JobHandler, JobQueue } from './queue.js';
+import { toStoredResult } from './stored-result.js';
+import { uploadIdOf, type UploadLeases } from './upload-leases.js';
+
+export interface WorkerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface TranscriptWorkerOptions {
+  store: Store;
+  vault: UploadVault;
+  leases: UploadLeases;
+  engines: EngineCache;
+  queue: JobQueue;
+  /** null: webhooks are not sent (nothing to sign with). */
+  webhooks: WebhookSender | null;
+  /** Limits for fetching audio_url. */
+  remote: { maxBytes: number; timeoutMs: number; allowPrivateNetworks: boolean };
+  logger: WorkerLogger;
+  /** Where `redact_pii_audio` copies are held for download. */
+  redactedAudio: RedactedAudioCache;
+  /** Chat endpoint for summaries and chapter titles; offline methods without it. */
+  llm?: LlmConfig;
+}
+
+/** Uploaded bytes live only in memory (issue 4, privacy), so a restart loses them. */
+export const REUPLOAD_AFTER_RESTART =
+  'The server restarted before this transcript was finished. Uploaded audio is kept only in memory, so it is gone: upload the file again and create a new transcript.';
+export const REUPLOAD_AFTER_SHUTDOWN =
+  'The server shut down before this transcript was finished. Uploaded audio is kept only in memory, so it is gone: upload the file again and create a new transcript.';
+export const UPLOAD_GONE =
+  'The uploaded audio is no longer available (its time-to-live passed before the job started); upload the file again and create a new transcript.';
+
+/**
+ * The orchestrator: runs one transcript job from the queue. It loads the job, marks it
+ * processing, gets the audio (from the upload vault or by fetching audio_url), maps the request
+ * options onto the pipeline (audio_start_from/audio_end_at → range, word_boost → vocabulary,
+ * speech_model → engine, and every formatting and intelligence option → src/pipeline/features.ts), stores the result or the failure, drops the audio, and fires
+ * the webhook. Options this build cannot honour never reach here: the API refuses them
+ * (src/api/schemas/transcript-options.ts).
+ */
+export class TranscriptWorker {
+  constructor(private readonly options: TranscriptWorkerOptions) {}
+
+  /** For `queue.process(worker.handle, concurrency)`. */
+  readonly handle: JobHandler = (transcriptId, signal) => this.run(transcriptId, signal);
+
+  /**
+   * Restart recovery, once before the queue runs: jobs a dead process left behind. Upload-based
+   * ones fail asking for a re-upload (their audio was only in that process's memory); url-based
+   * ones are queued again and fetched anew.
+   */
+  async recover(): Promise<{ requeued: number; failed: number }> {
+    const { store, queue, logger } = this.options;
+    const { queued, failed } = await store.claimInterrupted();
+    for (const job of failed) {
+      logger.warn(`transcript ${job.id}: ${job.error ?? 'failed after repeated interruptions'}`);
+      this.notify(job, 'error');
+    }
+    let requeued = 0;
+    let lost = 0;
+    for (const job of queued) {
+      if (job.audioKind === 'upload') {
+        if (await store.failTranscript(job.id, REUPLOAD_AFTER_RESTART)) {
+          lost++;
+          this.notify(job, 'error');
+        }
+      } else {
+        await queue.enqueue(job.id);
+        requeued++;
+      }
+    }
+    if (requeued + lost + failed.length > 0) {
+      logger.info(`recovered unfinished transcripts: ${requeued} re-queued (audio_url), ${lost} failed (uploads lost), ${failed.length} failed (interrupted too often)`);
+    }
+    return { requeued, failed: lost + failed.length };
+  }
+
+  private async run(id: string, signal: AbortSignal): Promise<void> {
+    const { store, logger } = this.options;
+    const job = await store.getJob(id);
+    if (!job || job.status !== 'queued' || job.deletedAt) return;
+    const uploadId = job.audioKind === 'upload' && job.audioUrl ? uploadIdOf(job.audioUrl) : null;
+    try {
+      if (!(await store.markProcessing(id))) return;
+      const started = Date.now();
+      try {
+        const { transcript, intelligence, redactedAudio } = await this.transcribe(job, uploadId, signal);
+        if (redactedAudio) this.options.redactedAudio.put(job.projectId, id, redactedAudio);
+        if (await store.completeTranscript(id, { result: toStoredResult(transcript, intelligence), audioDuration: transcript.durationMs / 1000 })) {
+          logger.info(`transcript ${id} completed in ${Date.now() - started} ms (${(transcript.durationMs / 1000).toFixed(1)} s of audio)`);
+          this.notify(job, 'completed');
+        }
+      } catch (err) {
+        if (signal.aborted) {
+          // Shutting down: a url job stays `processing` and is fetched again on the next start
+          // (store.claimInterrupted); an upload's bytes die with this process, so say so now.
+          if (uploadId !== null && (await store.failTranscript(id, REUPLOAD_AFTER_SHUTDOWN))) this.notify(job, 'error');
+          return;
+        }
+        const message = failureMessage(err);
+        if (!isEarshotError(err) || err.status >= 500) logger.error(`transcript ${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        else logger.info(`transcript ${id} failed: ${message}`);
+        if (await store.failTranscript(id, message)) this.notify(job, 'error');
+      }
+    } finally {
+      if (uploadId !== null) this.options.leases.release(uploadId);
+    }
+  }
+
+  private async transcribe(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<FeatureResult> {
+    const { vault, engines, remote } = this.options;
+    const options: TranscriptOptions = job.options ?? {};
+    const engine = await engines.get(job.speechModel ?? DEFAULT_ENGINE);
+    let audio: Buffer;
+    if (job.audioKind === 'upload') {
+      const bytes = uploadId === null ? undefined : vault.get(job.projectId, uploadId);
+      if (!bytes) throw new EarshotError('invalid_request', UPLOAD_GONE);
+      audio = bytes;
+    } else {
+      if (!job.audioUrl) throw new EarshotError('invalid_request', 'The transcript has no audio_url.');
+      audio = await fetchRemoteAudio(job.audioUrl, { ...remote, signal });
+    }
+    const { taps, stages } = featureStages(options as FeatureOptions, {
+      llm: this.options.llm,
+      signal,
+      onFallback: (f) => this.options.logger.warn(`transcript ${job.id}: the LLM could not write the ${f.feature} (${f.reason}); used the offline method`),
+    });
+    const { extras } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, stages });
+    return extras[FEATURES_OUTPUT] as FeatureResult;
+  }
+
+  private notify(job: TranscriptJob, status: 'completed' | 'error'): void {
+    if (!job.webhookUrl || !this.options.webhooks) return;
+    this.options.webhooks.send(job.id, status, {
+      url: job.webhookUrl,
+      authHeaderName: job.webhookAuthHeaderName,
+      authHeaderValue: job.webhookAuthHeaderValue,
+    });
+  }
+}
+
+/** The request options that steer the pipeline itself. */
+export function pipelineOptions(options: TranscriptOptions, signal?: AbortSignal): TranscribeOptions {
+  const range: AudioRange = {};
+  if (typeof options.audio_start_from === 'number') range.startMs = options.audio_start_from;
+  if (typeof options.audio_end_at === 'number') range.endMs = options.audio_end_at;
+  const vocabulary = vocabularyFromRequest({
+    word_boost: options.word_boost as string[] | undefined,
+    boost_param: options.boost_param as string | undefined,
+    keyterms_prompt: options.keyterms_prompt as string[] | undefined,
+  });
+  return { signal, vocabulary, ...(range.startMs !== undefined || range.endMs !== undefined ? { range } : {}) };
+}
+
+/** What the client reads in `error`: the coded error's own message, which says what to do. */
+function failureMessage(err: unknown): string {
+  if (isEarshotError(err)) return err.message;
+  return `Transcription failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`;
+}
