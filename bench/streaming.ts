@@ -1,0 +1,184 @@
+/**
+ * `node --import tsx bench/streaming.ts`: the real-time streaming figures of issue 5.
+ *   1. Latency: wall time from the end of speech (the last word's end) to its final turn, one
+ *      session streaming LibriVox clips at real-time pace over /v3/ws (target ≤ 500 ms). It
+ *      includes `min_turn_silence` (400 ms by default, AssemblyAI's), so it is also shown with
+ *      min_turn_silence=160 (AssemblyAI's "aggressive" setting).
+ *   2. Partial cadence: ms of audio between partial turns while a turn is open (target ≤ 300),
+ *      measured on the transcriber itself, and in wall time over the socket.
+ *   3. Capacity: N sessions at once, each paced at real time, for growing N. A session keeps up
+ *      when every final turn arrives less than 1 s after the earliest moment it could be decided
+ *      (end of speech + the silence the turn needed: min_turn_silence when its end-of-turn
+ *      confidence passed the threshold, max_turn_silence when it did not). The machine's load average
+ *      is printed with each round: other processes' CPU use moves this figure a lot.
+ * Options: --max-sessions 16, --skip-capacity.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { loadConfig, startEarshot } from '../src/app.js';
+import { createVadStream } from '../src/audio/vad/vad-stream.js';
+import { EngineCache } from '../src/engines/registry.js';
+import { DEFAULT_TURN_SETTINGS, type ServerMessage, type TurnMessage } from '../src/realtime/protocol.js';
+import { StreamTranscriber } from '../src/realtime/transcriber.js';
+import { librivoxClips } from '../test/helpers/librivox.js';
+import { wavSamples } from './speech-file.js';
+
+const args = process.argv.slice(2);
+const maxSessions = Number(args[args.indexOf('--max-sessions') + 1] ?? 16) || 16;
+const RATE = 16000;
+const CHUNK_MS = 50;
+const GAP_MS = 1500;
+const KEY = 'bench_streaming_key_0123456789abcdef';
+
+/** All five LibriVox clips, each followed by 1.5 s of silence (~38 s). */
+function benchAudio(): Int16Array {
+  const parts = librivoxClips().flatMap((c) => [wavSamples(c.path), new Int16Array((GAP_MS * RATE) / 1000)]);
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+interface Final {
+  /** Wall ms since the first chunk was sent. */
+  arrival: number;
+  lastWordEnd: number;
+  confidence: number;
+}
+
+interface SessionResult {
+  finals: Final[];
+  partialGaps: number[];
+  closeCode: number;
+}
+
+/** One client streaming `pcm` at real-time pace (after `delayMs`), recording its turns. */
+async function streamSession(url: string, pcm: Int16Array, query: Record<string, string>, delayMs = 0): Promise<SessionResult> {
+  await new Promise((r) => setTimeout(r, delayMs));
+  const ws = new WebSocket(`${url}?${new URLSearchParams({ sample_rate: String(RATE), ...query })}`, { headers: { authorization: KEY } });
+  const finals: Final[] = [];
+  const partialGaps: number[] = [];
+  let t0 = 0;
+  let lastPartial: { order: number; at: number } | undefined;
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as ServerMessage;
+    if (message.type !== 'Turn' || message.turn_is_formatted) return;
+    const now = performance.now() - t0;
+    if (message.end_of_turn) {
+      finals.push({ arrival: now, lastWordEnd: message.words.at(-1)!.end, confidence: message.end_of_turn_confidence });
+      lastPartial = undefined;
+    } else {
+      if (lastPartial?.order === message.turn_order) partialGaps.push(now - lastPartial.at);
+      lastPartial = { order: message.turn_order, at: now };
+    }
+  });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  t0 = performance.now();
+  const step = (RATE * CHUNK_MS) / 1000;
+  for (let i = 0, n = 0; i < pcm.length; i += step, n++) {
+    const wait = t0 + n * CHUNK_MS - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    ws.send(pcm.subarray(i, i + step));
+  }
+  ws.send(JSON.stringify({ type: 'Terminate' }));
+  return { finals, partialGaps, closeCode: await closed };
+}
+
+/** How late a final is past the earliest moment its turn could be decided. */
+function lagOf(final: Final, settings = DEFAULT_TURN_SETTINGS): number {
+  const silence = final.confidence >= settings.endOfTurnConfidenceThreshold ? settings.minTurnSilenceMs : settings.maxTurnSilenceMs;
+  return final.arrival - (final.lastWordEnd + silence);
+}
+
+const stats = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
+  return `median ${at(0.5)}, p90 ${at(0.9)}, max ${Math.round(sorted.at(-1) ?? NaN)}`;
+};
+
+/** Audio between partials, on the transcriber alone (no socket, no pacing). */
+async function audioCadence(pcm: Int16Array): Promise<number[]> {
+  const engines = new EngineCache();
+  const engine = await engines.get();
+  const recognizer = await engine.createRecognizer();
+  const gaps: number[] = [];
+  let last: { order: number; ms: number } | undefined;
+  const transcriber: StreamTranscriber = new StreamTranscriber({
+    recognizer,
+    vad: await createVadStream(),
+    settings: DEFAULT_TURN_SETTINGS,
+    format: (words) => [...words],
+    emit: (turn: TurnMessage) => {
+      if (turn.end_of_turn) last = undefined;
+      else {
+        if (last?.order === turn.turn_order) gaps.push(transcriber.processedMs - last.ms);
+        last = { order: turn.turn_order, ms: transcriber.processedMs };
+      }
+    },
+  });
+  const step = (RATE * CHUNK_MS) / 1000;
+  for (let i = 0; i < pcm.length; i += step) await transcriber.process(pcm.subarray(i, i + step));
+  await transcriber.finish();
+  recognizer.close();
+  await engines.close();
+  return gaps;
+}
+
+const pcm = benchAudio();
+const dataDir = await mkdtemp(join(tmpdir(), 'earshot-bench-'));
+const server = await startEarshot(
+  loadConfig({ port: 0, host: '127.0.0.1', dataDir, apiKeys: [KEY], logLevel: 'warn', streamMaxSessions: Math.max(32, maxSessions), streamInactivitySeconds: 600 }, {}),
+);
+const url = `${server.url.replace(/^http/, 'ws')}/v3/ws`;
+console.log(`audio: ${(pcm.length / RATE).toFixed(1)} s per session (5 LibriVox clips, ${GAP_MS} ms gaps), ${CHUNK_MS} ms chunks at real-time pace\n`);
+
+try {
+  // Warm-up: the engine's first decoder, the VAD model, the casing lexicon.
+  await streamSession(url, pcm.subarray(0, 4 * RATE), { format_turns: 'true' });
+
+  for (const [label, query] of [
+    ['default (min_turn_silence 400 ms)', {}],
+    ['min_turn_silence=160', { min_turn_silence: '160' }],
+  ] as const) {
+    const result = await streamSession(url, pcm, query);
+    const latencies = result.finals.map((f) => Math.round(f.arrival - f.lastWordEnd));
+    console.log(`end of speech → final turn, ${label}: ${latencies.join(', ')} ms (${stats(latencies)})`);
+    console.log(`   of which past the required silence (processing): ${stats(result.finals.map((f) => lagOf(f, { ...DEFAULT_TURN_SETTINGS, minTurnSilenceMs: Number((query as Record<string, string>).min_turn_silence ?? 400) })))} ms`);
+    if (label.startsWith('default')) console.log(`partial cadence over the socket (wall ms between partials): ${stats(result.partialGaps)}`);
+  }
+  console.log(`partial cadence on the transcriber (ms of audio between partials): ${stats(await audioCadence(pcm))}\n`);
+
+  if (!args.includes('--skip-capacity')) {
+    // Load every decoder the largest round needs, so rounds do not pay model loads.
+    await Promise.all(Array.from({ length: maxSessions }, () => streamSession(url, pcm.subarray(0, RATE / 2), {})));
+    console.log('sessions  keeping up  final lag ms (all sessions)        CPU cores used  load avg (whole machine)');
+    let sustained = 0;
+    for (let n = 1; n <= maxSessions; n = n < 4 ? n + 1 : n + 2) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const results = await Promise.all(Array.from({ length: n }, (_, i) => streamSession(url, pcm, {}, (i * 137) % 1000)));
+      const used = process.cpuUsage(cpu);
+      const cores = (used.user + used.system) / 1000 / (performance.now() - started);
+      const lags = results.flatMap((r) => r.finals.map((f) => lagOf(f)));
+      const keepingUp = results.filter((r) => r.closeCode === 1000 && r.finals.length > 0 && r.finals.every((f) => lagOf(f) < 1000)).length;
+      console.log(`${String(n).padStart(8)}  ${`${keepingUp}/${n}`.padStart(10)}  ${stats(lags).padEnd(34)}  ${cores.toFixed(2).padStart(14)}  ${loadavg()[0].toFixed(1).padStart(8)}`);
+      if (keepingUp === n && sustained === n - (n <= 4 ? 1 : 2)) sustained = n;
+      // Past the point where most sessions fall behind, more only takes longer to say so.
+      if (keepingUp < n / 2) break;
+    }
+    console.log(`\nconcurrent real-time sessions sustained with every session keeping up: ${sustained}`);
+  }
+} finally {
+  await server.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
+process.exit(0);

@@ -1,0 +1,58 @@
+/**
+ * Concurrent streaming sessions, per API key and per server (issue 5 item 4). Each session holds a
+ * decoder and a share of the CPU for as long as it lasts, so the server admits only as many as it
+ * can keep up with (see bench/streaming.ts for what two cores sustain) and says so with the SDK's
+ * TooManyStreams close code instead of letting every session fall behind.
+ */
+import { EarshotError } from '../errors.js';
+
+export interface ConcurrencyOptions {
+  /** Sessions at once on this server. */
+  maxSessions: number;
+  /** Sessions at once per API key (temporary tokens count against the key that made them). */
+  maxSessionsPerKey: number;
+}
+
+export interface SessionSlot {
+  /** Gives the slot back; idempotent. */
+  release(): void;
+}
+
+export class ConcurrencyLimits {
+  private total = 0;
+  private readonly perKey = new Map<string, number>();
+
+  constructor(readonly options: ConcurrencyOptions) {
+    for (const [name, value] of Object.entries(options)) {
+      if (!Number.isInteger(value) || value < 1) throw new EarshotError('config_invalid', `${name} must be a whole number of at least 1, got ${value}.`);
+    }
+  }
+
+  /** Takes a slot for the key, or throws `stream_too_many_sessions`. */
+  acquire(keyId: string): SessionSlot {
+    const mine = this.perKey.get(keyId) ?? 0;
+    if (mine >= this.options.maxSessionsPerKey) {
+      throw new EarshotError('stream_too_many_sessions', `Too many concurrent sessions: this key already runs ${mine} (the limit per key is ${this.options.maxSessionsPerKey}).`);
+    }
+    if (this.total >= this.options.maxSessions) {
+      throw new EarshotError('stream_too_many_sessions', `Too many concurrent sessions: the server runs its maximum of ${this.options.maxSessions}; try again shortly.`);
+    }
+    this.total++;
+    this.perKey.set(keyId, mine + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.total--;
+        const left = (this.perKey.get(keyId) ?? 1) - 1;
+        if (left > 0) this.perKey.set(keyId, left);
+        else this.perKey.delete(keyId);
+      },
+    };
+  }
+
+  get active(): number {
+    return this.total;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Puts real-time streaming on the API server (called once by src/app.ts): the token route, the
+ * `/v3/ws` upgrade handler, its own engine instance, and TLS. With a certificate and key the
+ * server listens on HTTPS, so both the API and `wss://` are served from one port; the SDK's
+ * streaming client refuses `ws://`.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Server as HttpServer } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { loadSileroSession } from '../audio/vad/silero.js';
+import { DEFAULT_ENGINE, EngineCache } from '../engines/registry.js';
+import { punctuateTurn } from '../intelligence/punctuation/punctuate.js';
+import { EarshotError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { ConcurrencyLimits } from './limits.js';
+import { attachRealtime, type RealtimeLogger, type RealtimeServer } from './server.js';
+import { tokenRoutes } from './token-route.js';
+import { StreamTokens } from './tokens.js';
+
+export interface RealtimeSettings {
+  /** PEM files; both or neither. */
+  tlsCert?: string;
+  tlsKey?: string;
+  streamMaxSessions: number;
+  /** Default: streamMaxSessions. */
+  streamMaxSessionsPerKey?: number;
+  streamInactivitySeconds: number;
+  streamMaxSessionSeconds: number;
+  storeStreams: boolean;
+  streamTokenSecret?: string;
+}
+
+export interface MountedRealtime {
+  realtime: RealtimeServer;
+  /** Listens on HTTPS when TLS is configured, else through Fastify's own HTTP server. */
+  listen(options: { port: number; host: string }): Promise<HttpServer | HttpsServer>;
+  /** Ends every session, then stops the HTTPS listener (Fastify closes its own). */
+  close(): Promise<void>;
+}
+
+export async function mountRealtime(app: FastifyInstance, settings: RealtimeSettings, deps: { store: Store; logger?: RealtimeLogger }): Promise<MountedRealtime> {
+  const tls = await readTls(settings);
+  const tokens = new StreamTokens(settings.streamTokenSecret);
+  await app.register(tokenRoutes, { store: deps.store, tokens });
+
+  // Sessions hold a decoder each for their whole length, so streaming gets its own engine whose
+  // pool grows (lazily) to the session limit, and never waits for batch jobs' decoders.
+  const engines = new EngineCache({ parallelism: settings.streamMaxSessions });
+  const engine = () => engines.get(DEFAULT_ENGINE);
+  // Warm up in the background: the first session should not wait for a model load, and start-up
+  // should not wait for streaming nobody may use.
+  void engine().catch((err: unknown) => deps.logger?.warn(`streaming engine ${DEFAULT_ENGINE} is not ready: ${(err as Error).message}`));
+  void loadSileroSession().catch(() => {});
+  // The casing lexicon loads on first use (tens of ms, synchronous): not in the first formatted turn.
+  setImmediate(() => {
+    try {
+      punctuateTurn([{ text: 'ready', start: 0, end: 1, confidence: 1 }], { formatText: true });
+    } catch {
+      // Formatting reports its own problems when a session asks for it.
+    }
+  });
+
+  let server: HttpServer | HttpsServer = app.server;
+  if (tls) {
+    try {
+      server = createHttpsServer(tls, (req, res) => app.routing(req, res));
+    } catch (err) {
+      throw new EarshotError('config_invalid', `The TLS certificate or key is not usable: ${(err as Error).message}.`);
+    }
+  }
+  const realtime = attachRealtime(server, {
+    store: deps.store,
+    engine,
+    engineName: DEFAULT_ENGINE,
+    limits: new ConcurrencyLimits({ maxSessions: settings.streamMaxSessions, maxSessionsPerKey: settings.streamMaxSessionsPerKey ?? settings.streamMaxSessions }),
+    tokens,
+    timeouts: { inactivityMs: settings.streamInactivitySeconds * 1000, maxDurationMs: settings.streamMaxSessionSeconds * 1000 },
+    storeStreams: settings.storeStreams,
+    logger: deps.logger,
+  });
+
+  return {
+    realtime,
+    async listen({ port, host }) {
+      if (!tls) {
+        await app.listen({ port, host });
+        return app.server;
+      }
+      await app.ready();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return server;
+    },
+    async close() {
+      await realtime.close();
+      await engines.close();
+      if (tls && server.listening) {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
+    },
+  };
+}
+
+async function readTls(settings: RealtimeSettings): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  const { tlsCert, tlsKey } = settings;
+  if (!tlsCert && !tlsKey) return undefined;
+  if (!tlsCert || !tlsKey) throw new EarshotError('config_invalid', 'TLS needs both --tls-cert and --tls-key (PEM files).');
+  const read = async (path: string, what: string) => {
+    try {
+      return await readFile(path);
+    } catch (err) {
+      throw new EarshotError('config_invalid', `Cannot read the TLS ${what} ${path}: ${(err as Error).message}.`);
+    }
+  };
+  return { cert: await read(tlsCert, 'certificate'), key: await read(tlsKey, 'key') };
+}

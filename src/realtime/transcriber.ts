@@ -1,0 +1,243 @@
+/**
+ * One session's audio → Turn messages: 16 kHz PCM goes to the VAD and the incremental recognizer
+ * side by side; the turn detector decides where turns end; partial turns go out at a steady
+ * cadence of audio while a turn is open, and a final one (plus a formatted copy with
+ * `format_turns`) when it ends. Knows nothing about sockets: session.ts feeds it and sends what
+ * it emits, in order.
+ *
+ * Finality: the recognizer is asked to finish its utterance at each pause inside a turn
+ * (`pauseCommitMs`), so the words before a pause are final (`word_is_final`) and the work of
+ * ending an utterance (pocketsphinx's second pass) is done while the silence is still being
+ * timed, not after it; when the turn ends only the last few hundred ms remain to finish.
+ */
+import { VAD_FRAME_MS } from '../audio/vad/silero.js';
+import type { VadStream } from '../audio/vad/vad-stream.js';
+import { ENGINE_SAMPLE_RATE, type IncrementalRecognizer } from '../engines/engine.js';
+import type { OnlineSpeakerTracker } from '../intelligence/speakers/online-tracker.js';
+import type { Word } from '../transcript/model.js';
+import type { StreamWord, TurnMessage, TurnSettings } from './protocol.js';
+import { endOfTurnConfidence, TurnDetector, turnEnds } from './turn-detector.js';
+
+/** Audio between partial turns while a turn is open (the target is ≤ 300 ms). */
+export const PARTIAL_EVERY_MS = 200;
+/**
+ * A pause this long inside a turn finalises the words before it: 200 ms, or half of
+ * min_turn_silence when that is shorter, so the commit always lands before the turn can end.
+ */
+export const PAUSE_COMMIT_MS = 200;
+
+export function pauseCommitMs(settings: TurnSettings): number {
+  return Math.min(PAUSE_COMMIT_MS, settings.minTurnSilenceMs / 2);
+}
+/** Words may start this much before the VAD's speech onset and still belong to the turn. */
+const ONSET_PAD_MS = 300;
+/** Between turns, the recognizer's utterance is ended this often so it never holds minutes of silence. */
+const IDLE_FLUSH_MS = 2000;
+/** Audio kept per turn for speaker labels: enough to describe a voice, bounded. */
+const MAX_TURN_AUDIO_SAMPLES = 30 * ENGINE_SAMPLE_RATE;
+
+export interface TranscriberOptions {
+  recognizer: IncrementalRecognizer;
+  vad: VadStream;
+  settings: TurnSettings;
+  /** Punctuation and casing for `format_turns` (the punctuation stage's punctuateTurn). */
+  format: (words: readonly Word[]) => Word[];
+  /** Present when `speaker_labels=true`. */
+  speakers?: OnlineSpeakerTracker;
+  emit(message: TurnMessage): void;
+}
+
+export class StreamTranscriber {
+  private readonly detector: TurnDetector;
+  private settings: TurnSettings;
+  /** Engine PCM processed, in ms. */
+  private audioMs = 0;
+  private turnOpen = false;
+  private turnStartMs = 0;
+  /** Final words of the open turn (committed at pauses). */
+  private turnWords: Word[] = [];
+  /** Words committed at the latest pause, reported as `utterance` on the next partial. */
+  private utterance: Word[] = [];
+  private committedThisPause = false;
+  private lastPartialMs = -Infinity;
+  private lastFlushMs = 0;
+  private turnOrder = 0;
+  private turnAudio: Int16Array[] = [];
+  private turnAudioSamples = 0;
+
+  constructor(private readonly options: TranscriberOptions) {
+    this.settings = options.settings;
+    this.detector = new TurnDetector(options.settings);
+  }
+
+  update(settings: TurnSettings): void {
+    this.settings = settings;
+    this.detector.update(settings);
+  }
+
+  /** Milliseconds of audio processed. */
+  get processedMs(): number {
+    return this.audioMs;
+  }
+
+  /** Turns ended with words so far. */
+  get turns(): number {
+    return this.turnOrder;
+  }
+
+  async process(pcm: Int16Array): Promise<void> {
+    const { recognizer, vad } = this.options;
+    const [probabilities] = await Promise.all([vad.push(pcm), recognizer.accept(pcm)]);
+    this.audioMs += (pcm.length * 1000) / ENGINE_SAMPLE_RATE;
+    for (const p of probabilities) {
+      const event = this.detector.frame(p);
+      if (event === 'speech-start') this.committedThisPause = false;
+      // Speech opens a turn, including speech that goes on after a ForceEndpoint cut the last one.
+      if (event !== 'silence' && !this.turnOpen) this.openTurn(event === 'speech-start' ? this.detector.speechStartMs : this.detector.nowMs - VAD_FRAME_MS);
+      if (!this.turnOpen || this.detector.speaking) continue;
+      const silence = this.detector.silenceMs;
+      const lastWord = this.lastWordText();
+      if (turnEnds(lastWord, silence, this.settings)) {
+        await this.endTurn(endOfTurnConfidence(lastWord, silence, this.settings));
+      } else if (!this.committedThisPause && silence >= pauseCommitMs(this.settings)) {
+        this.committedThisPause = true;
+        await this.commit();
+      }
+    }
+    if (this.turnOpen) {
+      this.keepAudio(pcm);
+      if (this.settings.partialTurns && this.audioMs - this.lastPartialMs >= PARTIAL_EVERY_MS) this.emitPartial();
+    } else if (this.audioMs - this.lastFlushMs >= IDLE_FLUSH_MS) {
+      // Nothing the VAD called speech: whatever the engine made of it is noise.
+      await recognizer.finish();
+      this.lastFlushMs = this.audioMs;
+    }
+  }
+
+  /** `ForceEndpoint`: ends the turn now, with whatever words the engine has. */
+  async forceEndpoint(): Promise<void> {
+    if (!this.turnOpen) this.openTurn(this.lastFlushMs);
+    await this.endTurn(endOfTurnConfidence(this.lastWordText(), this.detector.silenceMs, this.settings));
+  }
+
+  /** End of the stream: the last turn ends with the audio. */
+  async finish(): Promise<void> {
+    const tail = await this.options.vad.flush();
+    for (const p of tail) this.detector.frame(p);
+    if (this.turnOpen) await this.endTurn(endOfTurnConfidence(this.lastWordText(), this.detector.silenceMs, this.settings));
+  }
+
+  private openTurn(startMs: number): void {
+    this.turnOpen = true;
+    this.turnStartMs = startMs;
+    this.turnWords = [];
+    this.utterance = [];
+    this.lastPartialMs = -Infinity;
+    this.turnAudio = [];
+    this.turnAudioSamples = 0;
+  }
+
+  /** Finishes the recognizer's utterance: its words become final words of the turn. */
+  private async commit(): Promise<void> {
+    const { words } = await this.options.recognizer.finish();
+    this.lastFlushMs = this.audioMs;
+    const mine = words.filter((w) => w.end > this.turnStartMs - ONSET_PAD_MS);
+    this.turnWords.push(...mine);
+    if (mine.length > 0) this.utterance = mine;
+  }
+
+  private async endTurn(confidence: number): Promise<void> {
+    await this.commit();
+    const words = this.turnWords;
+    const audio = this.turnAudio;
+    this.turnOpen = false;
+    this.turnWords = [];
+    this.turnAudio = [];
+    // A cough or a click: the VAD heard something, the engine no word. No turn to report.
+    if (words.length === 0) return;
+    const speaker = this.options.speakers ? this.speakerOf(audio) : undefined;
+    const final = turnMessage(this.turnOrder, words, { final: true, formatted: false, confidence, speaker });
+    final.utterance = final.transcript;
+    this.options.emit(final);
+    if (this.settings.formatTurns) {
+      const formatted = turnMessage(this.turnOrder, this.options.format(words), { final: true, formatted: true, confidence, speaker });
+      formatted.utterance = formatted.transcript;
+      this.options.emit(formatted);
+    }
+    this.turnOrder++;
+  }
+
+  private emitPartial(): void {
+    const open = this.options.recognizer.partial().words.filter((w) => w.end > this.turnStartMs - ONSET_PAD_MS);
+    const final = this.turnWords;
+    if (final.length + open.length === 0) return;
+    const message = turnMessage(this.turnOrder, [...final, ...open], {
+      final: false,
+      formatted: false,
+      confidence: endOfTurnConfidence((open.at(-1) ?? final.at(-1))?.text, this.detector.silenceMs, this.settings),
+      finalWords: final.length,
+    });
+    if (this.utterance.length > 0) {
+      message.utterance = this.utterance.map((w) => w.text).join(' ');
+      this.utterance = [];
+    }
+    this.lastPartialMs = this.audioMs;
+    this.options.emit(message);
+  }
+
+  private lastWordText(): string | undefined {
+    return (this.options.recognizer.partial().words.at(-1) ?? this.turnWords.at(-1))?.text;
+  }
+
+  private keepAudio(pcm: Int16Array): void {
+    if (!this.options.speakers || this.turnAudioSamples >= MAX_TURN_AUDIO_SAMPLES) return;
+    this.turnAudio.push(pcm.slice());
+    this.turnAudioSamples += pcm.length;
+  }
+
+  private speakerOf(chunks: Int16Array[]): string {
+    const pcm = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
+    let offset = 0;
+    for (const c of chunks) {
+      pcm.set(c, offset);
+      offset += c.length;
+    }
+    // Too little speech to describe a voice: AssemblyAI labels such turns UNKNOWN too.
+    return this.options.speakers!.assign(pcm)?.speaker ?? 'UNKNOWN';
+  }
+}
+
+interface TurnShape {
+  final: boolean;
+  formatted: boolean;
+  confidence: number;
+  speaker?: string;
+  /** In a partial, how many leading words are final. */
+  finalWords?: number;
+}
+
+function turnMessage(order: number, words: readonly Word[], shape: TurnShape): TurnMessage {
+  const wire: StreamWord[] = words.map((w, i) => {
+    const word: StreamWord = {
+      start: Math.round(w.start),
+      end: Math.round(w.end),
+      text: w.text,
+      confidence: Math.round(w.confidence * 1e4) / 1e4,
+      word_is_final: shape.final || i < (shape.finalWords ?? 0),
+    };
+    if (shape.speaker !== undefined) word.speaker = shape.speaker;
+    return word;
+  });
+  const message: TurnMessage = {
+    type: 'Turn',
+    turn_order: order,
+    turn_is_formatted: shape.formatted,
+    end_of_turn: shape.final,
+    end_of_turn_confidence: shape.confidence,
+    transcript: wire.map((w) => w.text).join(' '),
+    words: wire,
+    utterance: '',
+  };
+  if (shape.speaker !== undefined) message.speaker_label = shape.speaker;
+  return message;
+}

@@ -1,0 +1,66 @@
+/** Test audio for streaming: LibriVox clips decoded to 16 kHz PCM, joined with silence. */
+import { readFileSync } from 'node:fs';
+import { decodeAudio } from '../../../src/audio/decode.js';
+import { librivoxClips, type Clip } from '../../helpers/librivox.js';
+
+export const RATE = 16000;
+
+export async function decodeFile(path: string): Promise<Int16Array> {
+  const parts: Int16Array[] = [];
+  for await (const chunk of decodeAudio(readFileSync(path))) parts.push(chunk);
+  return concat(parts);
+}
+
+export function concat(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+export function silence(ms: number): Int16Array {
+  return new Int16Array((ms * RATE) / 1000);
+}
+
+export interface PlacedClip extends Clip {
+  /** Where the clip's audio lies in the joined PCM, ms. */
+  startMs: number;
+  endMs: number;
+}
+
+/** Clips chosen by the end of their id, each followed by `gapMs` of silence. */
+export async function clipSequence(ids: readonly string[], gapMs: number): Promise<{ pcm: Int16Array; clips: PlacedClip[] }> {
+  const all = librivoxClips();
+  const parts: Int16Array[] = [];
+  const clips: PlacedClip[] = [];
+  let at = 0;
+  for (const id of ids) {
+    const clip = all.find((c) => c.id.endsWith(id))!;
+    const audio = await decodeFile(clip.path);
+    clips.push({ ...clip, startMs: (at * 1000) / RATE, endMs: ((at + audio.length) * 1000) / RATE });
+    parts.push(audio, silence(gapMs));
+    at += audio.length + (gapMs * RATE) / 1000;
+  }
+  return { pcm: concat(parts), clips };
+}
+
+/** A 16-bit mono WAV file of the PCM, for the async pipeline (same audio, other path). */
+export function wavOf(pcm: Int16Array, rate = RATE): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + pcm.byteLength, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(pcm.byteLength, 40);
+  return Buffer.concat([header, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength)]);
+}

@@ -1,0 +1,195 @@
+/**
+ * The streaming building blocks on their own (issue 5): query and message parsing, μ-law and
+ * resampling, the turn rules, temporary tokens, session limits and the close-code table.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ERRORS } from '../../src/errors.js';
+import { StreamAudioDecoder } from '../../src/realtime/audio-input.js';
+import { CLOSE_CODES, closeFrameFor, closeReason, MAX_REASON_BYTES } from '../../src/realtime/close-codes.js';
+import { ConcurrencyLimits } from '../../src/realtime/limits.js';
+import { applySettings, DEFAULT_TURN_SETTINGS, parseClientMessage, parseStreamOptions } from '../../src/realtime/protocol.js';
+import { Resampler } from '../../src/realtime/resampler.js';
+import { endOfTurnConfidence, TurnDetector, turnEnds } from '../../src/realtime/turn-detector.js';
+import { StreamTokens } from '../../src/realtime/tokens.js';
+import { EarshotError } from '../../src/errors.js';
+
+const MODELS = ['universal-streaming-english', 'pocketsphinx'];
+const parse = (query: Record<string, string>) => parseStreamOptions(new URLSearchParams(query), MODELS);
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return (err as EarshotError).code;
+  }
+  return 'no error';
+};
+
+describe('query options', () => {
+  test('the SDK\'s options parse with AssemblyAI\'s defaults', () => {
+    const o = parse({ sample_rate: '16000' });
+    assert.equal(o.sampleRate, 16000);
+    assert.equal(o.encoding, 'pcm_s16le');
+    assert.deepEqual({ ...o, sampleRate: undefined, encoding: undefined, keyterms: undefined, speakerLabels: undefined }, { ...DEFAULT_TURN_SETTINGS, sampleRate: undefined, encoding: undefined, keyterms: undefined, speakerLabels: undefined });
+    const all = parse({
+      sample_rate: '8000', encoding: 'pcm_mulaw', format_turns: 'true', end_of_turn_confidence_threshold: '0.7',
+      min_end_of_turn_silence_when_confident: '800', max_turn_silence: '3600', keyterms_prompt: '["Dashwood","Barton Park"]',
+      inactivity_timeout: '30', speaker_labels: 'false', speech_model: 'universal-streaming-english', filter_profanity: 'false',
+    });
+    assert.equal(all.minTurnSilenceMs, 800);
+    assert.equal(all.maxTurnSilenceMs, 3600);
+    assert.equal(all.formatTurns, true);
+    assert.deepEqual(all.keyterms, ['Dashwood', 'Barton Park']);
+    assert.equal(all.inactivityTimeoutMs, 30_000);
+  });
+
+  test('bad values are coded errors: sample rates → BadSampleRate, the rest → BadSchema', () => {
+    assert.equal(codeOf(() => parse({})), 'stream_bad_sample_rate');
+    assert.equal(codeOf(() => parse({ sample_rate: '16000.5' })), 'stream_bad_sample_rate');
+    const bads: Record<string, string>[] = [
+      { sample_rate: '16000', format_turns: 'yes' },
+      { sample_rate: '16000', inactivity_timeout: '2' },
+      { sample_rate: '16000', keyterms_prompt: JSON.stringify(Array(101).fill('x')) },
+      { sample_rate: '16000', keyterms_prompt: '{"a":1}' },
+      { sample_rate: '16000', speech_model: 'whisper-rt' },
+      { sample_rate: '16000', language_code: 'fr' },
+      { sample_rate: '16000', prompt: 'hello' },
+    ];
+    for (const bad of bads) {
+      assert.equal(codeOf(() => parse(bad)), 'stream_bad_message', JSON.stringify(bad));
+    }
+    assert.equal(codeOf(() => parseStreamOptions(new URLSearchParams('sample_rate=16000&sample_rate=8000'), MODELS)), 'stream_bad_message');
+  });
+});
+
+describe('client messages', () => {
+  test('the four known messages; anything else is BadSchema', () => {
+    assert.deepEqual(parseClientMessage('{"type":"Terminate"}'), { type: 'Terminate' });
+    assert.deepEqual(parseClientMessage('{"type":"ForceEndpoint"}'), { type: 'ForceEndpoint' });
+    assert.deepEqual(parseClientMessage('{"type":"KeepAlive"}'), { type: 'KeepAlive' });
+    const update = parseClientMessage('{"type":"UpdateConfiguration","max_turn_silence":2000,"min_end_of_turn_silence_when_confident":300,"keyterms_prompt":["x"]}');
+    assert.deepEqual(update, { type: 'UpdateConfiguration', settings: { max_turn_silence: '2000', min_turn_silence: '300' }, notApplied: ['keyterms_prompt'] });
+    if (update.type === 'UpdateConfiguration') assert.equal(applySettings(DEFAULT_TURN_SETTINGS, update.settings).maxTurnSilenceMs, 2000);
+    for (const bad of ['', 'null', '"Terminate"', '{"type":"terminate"}', '{"type":"UpdateConfiguration","format_turns":"yes"}', '{"type":"UpdateConfiguration","vad_threshold":3}']) {
+      assert.equal(codeOf(() => parseClientMessage(bad)), 'stream_bad_message', bad);
+    }
+  });
+});
+
+describe('audio input', () => {
+  test('pcm_s16le frames may split a sample anywhere', () => {
+    const samples = Int16Array.from([1, -2, 300, -32768, 32767]);
+    const bytes = new Uint8Array(samples.buffer);
+    const decoder = new StreamAudioDecoder('pcm_s16le', 16000);
+    const out = [...decoder.push(bytes.subarray(0, 3)), ...decoder.push(bytes.subarray(3, 4)), ...decoder.push(bytes.subarray(4, 7)), ...decoder.push(bytes.subarray(7))];
+    assert.deepEqual(out, [...samples]);
+  });
+
+  test('pcm_mulaw decodes G.711 μ-law', () => {
+    const decoder = new StreamAudioDecoder('pcm_mulaw', 16000);
+    // 0xff and 0x7f are the two zeros; 0x00 and 0x80 the extremes.
+    assert.deepEqual([...decoder.push(Uint8Array.from([0xff, 0x7f, 0x00, 0x80]))], [0, 0, -32124, 32124]);
+  });
+
+  for (const rate of [8000, 22050, 44100, 48000]) {
+    test(`resampling ${rate} Hz → 16 kHz keeps a 440 Hz tone and the length`, () => {
+      const seconds = 1;
+      const input = Int16Array.from({ length: rate * seconds }, (_, i) => Math.round(10000 * Math.sin((2 * Math.PI * 440 * i) / rate)));
+      const resampler = new Resampler(rate, 16000);
+      const chunks: Int16Array[] = [];
+      for (let i = 0; i < input.length; i += 777) chunks.push(resampler.push(input.subarray(i, i + 777)));
+      chunks.push(resampler.flush());
+      const out = Int16Array.from(chunks.flatMap((c) => [...c]));
+      assert.equal(out.length, 16000 * seconds);
+      // Compare with the ideal tone away from the edges.
+      let err = 0;
+      for (let i = 1000; i < 15000; i++) err = Math.max(err, Math.abs(out[i] - 10000 * Math.sin((2 * Math.PI * 440 * i) / 16000)));
+      assert.ok(err < 150, `max error ${err}`);
+    });
+  }
+
+  test('downsampling removes what 16 kHz cannot carry (a 12 kHz tone at 48 kHz)', () => {
+    const input = Int16Array.from({ length: 48000 }, (_, i) => Math.round(10000 * Math.sin((2 * Math.PI * 12000 * i) / 48000)));
+    const resampler = new Resampler(48000, 16000);
+    const out = resampler.push(input);
+    const rms = Math.sqrt(out.subarray(1000, 15000).reduce((s, v) => s + v * v, 0) / 14000);
+    assert.ok(rms < 100, `aliased energy rms ${rms}`);
+  });
+});
+
+describe('turn rules', () => {
+  const settings = DEFAULT_TURN_SETTINGS;
+
+  test('a turn ends after min_turn_silence on an ordinary word, after max_turn_silence on a function word', () => {
+    assert.equal(turnEnds('man', 399, settings), false);
+    assert.equal(turnEnds('man', 400, settings), true);
+    assert.equal(turnEnds('the', 400, settings), false);
+    assert.equal(turnEnds('the', 1280, settings), true);
+    assert.equal(endOfTurnConfidence('man', 200, settings), 0.35);
+    assert.equal(endOfTurnConfidence('man', 800, settings), 0.7);
+    assert.equal(turnEnds('man', 400, { ...settings, endOfTurnConfidenceThreshold: 0.9 }), false);
+  });
+
+  test('the detector tracks speech with hysteresis in 32 ms frames', () => {
+    const detector = new TurnDetector(settings);
+    assert.equal(detector.frame(0.1), 'silence');
+    assert.equal(detector.frame(0.6), 'speech-start');
+    assert.equal(detector.speechStartMs, 32);
+    assert.equal(detector.frame(0.4), 'speech', 'above vad_threshold - 0.15 stays speech');
+    assert.equal(detector.frame(0.2), 'silence');
+    assert.equal(detector.frame(0.2), 'silence');
+    assert.equal(detector.silenceMs, 64);
+    assert.equal(detector.frame(0.45), 'silence', 'below vad_threshold does not restart speech');
+  });
+});
+
+describe('tokens and limits', () => {
+  test('a token is single-use, expires, and cannot be forged', () => {
+    let now = 1_000_000;
+    const tokens = new StreamTokens('secret', () => now);
+    const token = tokens.issue({ keyId: 'k', projectId: 'p' }, 60, 120);
+    const claims = tokens.redeem(token);
+    assert.deepEqual({ ...claims, nonce: undefined }, { keyId: 'k', projectId: 'p', expiresAt: now + 60_000, maxSessionSeconds: 120, nonce: undefined });
+    assert.throws(() => tokens.redeem(token), /already used/);
+    const later = tokens.issue({ keyId: 'k', projectId: 'p' }, 1);
+    now += 1000;
+    assert.throws(() => tokens.redeem(later), /expired/);
+    assert.throws(() => new StreamTokens('other').redeem(tokens.issue({ keyId: 'k', projectId: 'p' }, 60)), /Invalid temporary token/);
+    assert.throws(() => tokens.redeem('est1.e30.x'), /Invalid/);
+  });
+
+  test('sessions are limited per key and per server; slots come back once', () => {
+    const limits = new ConcurrencyLimits({ maxSessions: 2, maxSessionsPerKey: 1 });
+    const a = limits.acquire('a');
+    assert.throws(() => limits.acquire('a'), /per key/);
+    const b = limits.acquire('b');
+    assert.throws(() => limits.acquire('c'), /maximum of 2/);
+    a.release();
+    a.release();
+    assert.equal(limits.active, 1);
+    limits.acquire('c');
+    b.release();
+    assert.equal(limits.active, 1);
+  });
+});
+
+describe('close codes', () => {
+  test('every streaming error code has a row, and rows mirror the SDK table', () => {
+    for (const [code, spec] of Object.entries(ERRORS)) {
+      if (!code.startsWith('stream_')) continue;
+      const row = CLOSE_CODES.find((r) => r.code === spec.closeCode);
+      assert.ok(row?.errors.includes(code as keyof typeof ERRORS), `${code} (${spec.closeCode}) is not in the close-code table`);
+    }
+    // The assemblyai SDK's StreamingErrorType numbers (dist/streaming.mjs).
+    const sdk: Record<string, number> = { BadSampleRate: 4000, AuthFailed: 4001, SessionExpired: 4008, RateLimited: 4029, SessionTimeout: 4031, BadSchema: 4101, TooManyStreams: 4102 };
+    for (const row of CLOSE_CODES) if (row.code >= 4000) assert.equal(sdk[row.name], row.code, row.name);
+  });
+
+  test('reasons fit a close frame; plain errors stay private', () => {
+    const long = closeReason('é'.repeat(200));
+    assert.ok(Buffer.byteLength(long) <= MAX_REASON_BYTES && long.endsWith('...'));
+    assert.deepEqual(closeFrameFor(new Error('secret path /etc')), { code: 1011, reason: 'Internal server error' });
+    assert.equal(closeFrameFor(new EarshotError('invalid_request', 'bad')).code, 4101);
+    assert.equal(closeFrameFor(new EarshotError('engine_failed', 'x')).code, 1011);
+  });
+});
