@@ -84,7 +84,6 @@ async function readParts(parts: AsyncIterable<Multipart>): Promise<Transcription
     const name = part.fieldname;
     if (part.valueTruncated) throw new ParamError('invalid_request', `The form field "${name}" is too long.`, name);
     const value = String(part.value ?? '');
-    if (name === 'file') throw new ParamError('invalid_request', 'The "file" field must be a file upload, not a text value.', 'file');
     if (name in UNSUPPORTED_FIELDS) {
       throw new ParamError('unsupported_option', `${name.replace('[]', '')} is not supported: ${UNSUPPORTED_FIELDS[name]}.`, name.replace('[]', ''));
     }

@@ -6,6 +6,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { SpeechEngine } from '../../engines/engine.js';
+import { EarshotError } from '../../errors.js';
 import { punctuateTurn } from '../../intelligence/punctuation/punctuate.js';
 import { FEATURES_OUTPUT, featureStages, type FeatureResult } from '../../pipeline/features.js';
 import { transcribeAudio } from '../../pipeline/transcribe.js';
@@ -63,9 +64,12 @@ export async function streamTranscription(
   try {
     await transcribeAudio(form.file, engine, { signal, prompt: form.prompt, vad: form.vad, onSegment });
   } catch (err) {
-    if (!sse.hasStarted) throw err;
-    if (!signal.aborted) sse.fail(err);
-    else sse.end();
+    // Aborted by the server (shutting down) the reason says why; by the client, nobody listens.
+    const cause: unknown = signal.aborted ? signal.reason : err;
+    if (!sse.hasStarted) throw cause;
+    if (cause instanceof EarshotError) sse.fail(cause);
+    else if (signal.aborted) sse.end();
+    else sse.fail(err);
     return { started: true, text: deltas.join(''), error: err };
   }
   const text = deltas.join('');

@@ -11,9 +11,9 @@ import { installOpenAiErrorHandler, ParamError } from '../openai/errors.js';
 import { readTranscriptionForm, RESPONSE_FORMATS, type TranscriptionForm } from '../openai/form.js';
 import { OpenAiModels } from '../openai/models.js';
 import { renderTranscription } from '../openai/render.js';
+import { OpenAiErrorSchema, OpenAiModelSchema, TranscriptionFormSchema } from '../openai/schemas.js';
 import { streamTranscription, transcribeForm } from '../openai/transcription.js';
 import { apiKeySecurity } from '../schemas/common.js';
-import { OpenAiErrorSchema, OpenAiModelSchema, TranscriptionFormSchema } from '../openai/schemas.js';
 
 export interface OpenAiRouteOptions extends ApiDeps {
   /** Where installed models are listed; default: the models directory the engines read. */
@@ -41,12 +41,17 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
   await v1.register(multipart, {
     limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 40, parts: 50, fieldSize: 256 * KiB },
     throwFileSizeLimit: true,
+    // A `file` part without a filename or content type is still the file (its format is read
+    // from its bytes); busboy alone would take it for a text field.
+    isPartAFile: (fieldName, contentType, fileName) => fieldName === 'file' || contentType === 'application/octet-stream' || fileName !== undefined,
   });
   const models = new OpenAiModels(deps.engines, deps.modelRegistry ?? new ModelRegistry());
 
   // Requests transcribe for as long as their audio lasts; shutting down must not wait for them.
   const running = new Set<AbortController>();
+  let shuttingDown = false;
   v1.addHook('preClose', async () => {
+    shuttingDown = true;
     for (const controller of running) controller.abort(new EarshotError('internal', 'The server is shutting down; retry the request.'));
   });
 
@@ -109,6 +114,7 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
   );
 
   async function transcribe(request: FastifyRequest, reply: FastifyReply, form: TranscriptionForm, engine: SpeechEngine): Promise<FastifyReply> {
+    if (shuttingDown) throw new EarshotError('internal', 'The server is shutting down; retry the request.');
     // Held in the upload vault for the request's lifetime so /v1 and /v2 share one memory budget.
     const held = deps.vault.put(projectOf(request), form.file);
     const controller = new AbortController();
@@ -140,9 +146,22 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
       }
       throw controller.signal.aborted && reason instanceof EarshotError ? reason : err;
     } finally {
+      // The server waits for open connections before it stops: this one must not linger idle.
+      if (shuttingDown) closeConnectionAfter(request, reply);
       reply.raw.off('close', onClose);
       running.delete(controller);
       deps.vault.drop(held);
     }
   }
+}
+
+/** Ends the keep-alive connection once this response is out (with `connection: close` if still possible). */
+function closeConnectionAfter(request: FastifyRequest, reply: FastifyReply): void {
+  if (!reply.raw.headersSent) {
+    void reply.header('connection', 'close');
+    return;
+  }
+  const end = () => request.raw.socket?.end();
+  if (reply.raw.writableFinished) end();
+  else reply.raw.once('finish', end);
 }
