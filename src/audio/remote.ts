@@ -1,3 +1,4 @@
+import { formatBytes } from '../format-bytes.js';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { EarshotError, isEarshotError } from '../errors.js';
@@ -182,14 +183,3 @@ function shown(url: URL): string {
   return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}

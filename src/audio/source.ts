@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { EarshotError } from '../errors.js';
+import { formatBytes } from '../format-bytes.js';
 import { fetchRemoteAudio } from './remote.js';
 
 export interface SourceLimits {
@@ -37,16 +38,4 @@ export async function loadAudioSource(source: string, limits: SourceLimits): Pro
     throw new EarshotError('audio_too_large', `${source} is ${formatBytes(size)}, over the ${formatBytes(limits.maxBytes)} limit; raise it with --max-bytes.`);
   }
   return readFile(source);
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

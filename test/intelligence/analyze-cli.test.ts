@@ -1,10 +1,5 @@
-/**
- * `earshot analyze` end to end, as a user runs it: a child process reading real files. Runs
- * src/cli/main.ts once it registers the command, and until then helpers/analyze-entry.ts, a
- * stand-in program with only `analyze` and main()'s error reporting.
- */
+/** `earshot analyze` end to end, as a user runs it: a child process reading real files. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,30 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { toAssemblyAiJson } from '../../src/transcript/format-assemblyai.js';
 import { startLlmServer, userPrompt, type LlmServer } from './helpers/llm-server.js';
 import { spoken } from './helpers/transcript.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = `${ROOT}test/fixtures/chapters/podcast-topics.txt`;
 
-async function entry(): Promise<string> {
-  const main = await readFile(`${ROOT}src/cli/main.ts`, 'utf8');
-  return main.includes('registerAnalyzeCommand') ? `${ROOT}src/cli/main.ts` : `${ROOT}test/intelligence/helpers/analyze-entry.ts`;
-}
-
-function earshot(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return entry().then(
-    (script) =>
-      new Promise((resolve, reject) => {
-        const clean = { ...process.env };
-        for (const key of Object.keys(clean)) if (key.startsWith('EARSHOT_LLM_')) delete clean[key];
-        const child = spawn(process.execPath, ['--import', 'tsx', script, 'analyze', ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      }),
-  );
+function earshot(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  // The LLM is off unless a test points it at its own local server.
+  const noLlm = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('EARSHOT_LLM_')).map((k) => [k, undefined]));
+  return runCli(['analyze', ...args], { env: { ...noLlm, ...env } });
 }
 
 let dir: string;

@@ -105,10 +105,4 @@ export function modelUrl(model: DownloadableModel, baseUrl: string = WHISPER_MOD
   return `${baseUrl.replace(/\/+$/, '')}/${model.file}`;
 }
 
-/** `142 MiB`, `1.5 GiB`: sizes as the upstream listing shows them. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * MIB) return `${(bytes / (1024 * MIB)).toFixed(1)} GiB`;
-  if (bytes >= MIB) return `${Math.round(bytes / MIB)} MiB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
-  return `${bytes} B`;
-}
+export { formatBytes } from '../../format-bytes.js';

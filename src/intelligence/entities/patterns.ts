@@ -1,3 +1,4 @@
+import { luhnValid } from '../redaction/detectors/numbers.js';
 import type { EntityType } from './types.js';
 
 /**
@@ -39,15 +40,5 @@ export function findPatterns(text: string): PatternMatch[] {
 }
 
 function luhn(digits: string): boolean {
-  if (digits.length < 13 || digits.length > 19) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
+  return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
 }
