@@ -10,18 +10,13 @@ import { decodeAudioToPcm } from '../../src/audio/decode.js';
 import { encodeWav } from '../../src/intelligence/redaction/encode.js';
 import { startTestServer, type TestServer } from '../helpers/earshot-server.js';
 import { librivoxClips } from '../helpers/librivox.js';
-import { buildConversation, type Line } from '../intelligence/helpers/voices.js';
+import { buildConversation, INTERVIEW } from '../intelligence/helpers/voices.js';
 
 let server: TestServer;
 let client: AssemblyAI;
 const polling = { pollingInterval: 100, pollingTimeout: 120_000 };
 
-const lines: Line[] = [
-  'welcome back to the show, today we are talking about speech recognition on small computers',
-  'thanks for having me, it is a topic I have worked on for many years',
-  'what got you started in this field?',
-  'honestly it was curiosity about how machines listen to people',
-].map((text, i) => ({ speaker: i % 2 ? 'B' : 'A', voice: i % 2 ? 'en-us+f4' : 'en-us+m3', text, gapMs: 400 }));
+
 
 before(async () => {
   server = await startTestServer();
@@ -30,7 +25,7 @@ before(async () => {
 after(() => server.close());
 
 test('speaker_labels: words and utterances carry speakers A and B', async () => {
-  const audio = encodeWav((await buildConversation(lines)).pcm, 16000);
+  const audio = encodeWav((await buildConversation(INTERVIEW)).pcm, 16000);
   const done = await client.transcripts.transcribe({ audio, speaker_labels: true, speakers_expected: 2 }, polling);
   assert.equal(done.status, 'completed', done.error);
   assert.equal(done.speaker_labels, true);

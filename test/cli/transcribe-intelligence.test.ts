@@ -5,23 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '../../src/intelligence/redaction/encode.js';
 import { runCli } from '../helpers/cli.js';
-import { buildConversation, type Line } from '../intelligence/helpers/voices.js';
+import { buildConversation, INTERVIEW } from '../intelligence/helpers/voices.js';
 import { librivoxClips } from '../helpers/librivox.js';
 
 let scratch: string;
 let conversation: string;
 
-const lines: Line[] = [
-  'welcome back to the show, today we are talking about speech recognition on small computers',
-  'thanks for having me, it is a topic I have worked on for many years',
-  'what got you started in this field?',
-  'honestly it was curiosity about how machines listen to people',
-].map((text, i) => ({ speaker: i % 2 ? 'B' : 'A', voice: i % 2 ? 'en-us+f4' : 'en-us+m3', text, gapMs: 400 }));
+
 
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'earshot-cli-ai-'));
   conversation = join(scratch, 'conversation.wav');
-  writeFileSync(conversation, encodeWav((await buildConversation(lines)).pcm, 16000));
+  writeFileSync(conversation, encodeWav((await buildConversation(INTERVIEW)).pcm, 16000));
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

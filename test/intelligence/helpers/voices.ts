@@ -81,3 +81,11 @@ export function spreadWords(lines: readonly Line[], reference: readonly Referenc
     });
   });
 }
+
+/** A short interview in two clearly different espeak-ng voices, for end-to-end speaker tests. */
+export const INTERVIEW: readonly Line[] = [
+  'welcome back to the show, today we are talking about speech recognition on small computers',
+  'thanks for having me, it is a topic I have worked on for many years',
+  'what got you started in this field?',
+  'honestly it was curiosity about how machines listen to people',
+].map((text, i) => ({ speaker: i % 2 ? 'B' : 'A', voice: i % 2 ? 'en-us+f4' : 'en-us+m3', text, gapMs: 400 }));
