@@ -48,9 +48,9 @@ export async function mountRealtime(app: FastifyInstance, settings: RealtimeSett
   // pool grows (lazily) to the session limit, and never waits for batch jobs' decoders.
   const engines = new EngineCache({ parallelism: settings.streamMaxSessions });
   const engine = () => engines.get(DEFAULT_ENGINE);
-  // Warm up in the background: the first session should not wait for a model load, and start-up
-  // should not wait for streaming nobody may use.
-  void engine().catch((err: unknown) => deps.logger?.warn(`streaming engine ${DEFAULT_ENGINE} is not ready: ${(err as Error).message}`));
+  // The engine loads with the first session (its Begin goes out at once; audio waits in the queue
+  // meanwhile), so a server used only for batch jobs never holds a streaming decoder. The VAD
+  // model is shared with batch jobs and small: load it now.
   void loadSileroSession().catch(() => {});
   // The casing lexicon loads on first use (tens of ms, synchronous): not in the first formatted turn.
   setImmediate(() => {

@@ -29,6 +29,12 @@ export const HIGH_WATER_MS = 2000;
 export const LOW_WATER_MS = 500;
 /** Queued audio past which a client that ignores back-pressure is closed. */
 export const QUEUE_LIMIT_MS = 20_000;
+/**
+ * How long a session may wait for the engine's decoder. The default decoders are sized to the
+ * session limit, but a `keyterms_prompt` gets a decoder built for that vocabulary, one session at a
+ * time: a second session with the same terms would otherwise wait for the first to end.
+ */
+const SETUP_TIMEOUT_MS = 10_000;
 /** Unsent server messages past which a client that does not read is closed. */
 const SEND_BUFFER_LIMIT = 4 * 1024 * 1024;
 
@@ -173,12 +179,15 @@ export class StreamSession {
   private async setUp(): Promise<void> {
     const engine = await this.deps.engine;
     const vocabulary = this.settings.keyterms.length > 0 ? { words: this.settings.keyterms, boost: 'default' as const } : undefined;
-    const [recognizer, vad] = await Promise.all([engine.createRecognizer({ vocabulary }), createVadStream()]);
-    this.recognizer = recognizer;
+    const pending = engine.createRecognizer({ vocabulary });
+    // A recognizer the session no longer wants (it ended, or gave up waiting) goes straight back.
+    void pending.then((r) => this.ended && r.close(), () => {});
+    const [recognizer, vad] = await Promise.all([withTimeout(pending, SETUP_TIMEOUT_MS), createVadStream()]);
     if (this.ended) {
       recognizer.close();
       return;
     }
+    this.recognizer = recognizer;
     this.transcriber = new StreamTranscriber({
       recognizer,
       vad,
@@ -271,4 +280,14 @@ function msOf(pcm: Int16Array): number {
 
 function round(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new EarshotError('stream_too_many_sessions', `The speech engine had no free decoder for this session within ${ms / 1000} s (a keyterms_prompt decoder serves one session at a time); try again shortly.`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -111,6 +111,16 @@ describe('streaming features', () => {
     assert.ok(sendMs < 33_000, `sent ${pcm.length / 16000} s of audio in ${sendMs} ms`);
   });
 
+  test('keyterms_prompt reaches the engine as its vocabulary', async () => {
+    const { pcm } = await clipSequence(['0870'], 1500); // "and mister john dashwood had then leisure …"
+    const stream = s.connect({ sample_rate: '16000', keyterms_prompt: JSON.stringify(['Dashwood']) });
+    await stream.begun;
+    await stream.send(pcm);
+    stream.ws.send(JSON.stringify({ type: 'Terminate' }));
+    assert.equal((await stream.closed).code, 1000);
+    assert.match(text(stream.turns()), /dashwood/i);
+  });
+
   test('streams are not stored by default', async () => {
     const list = await s.get('/v2/transcript');
     assert.equal(list.status, 200);
