@@ -14,6 +14,7 @@
  * Options: --max-sessions 16, --skip-capacity.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { concatPcm } from '../test/helpers/pcm.js';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -34,14 +35,7 @@ const KEY = 'bench_streaming_key_0123456789abcdef';
 
 /** All five LibriVox clips, each followed by 1.5 s of silence (~38 s). */
 function benchAudio(): Int16Array {
-  const parts = librivoxClips().flatMap((c) => [wavSamples(c.path), new Int16Array((GAP_MS * RATE) / 1000)]);
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatPcm(librivoxClips().flatMap((c) => [wavSamples(c.path), new Int16Array((GAP_MS * RATE) / 1000)]));
 }
 
 interface Final {

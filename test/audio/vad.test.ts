@@ -1,3 +1,4 @@
+import { concatPcm } from '../helpers/pcm.js';
 import { SHARED_AUDIO_DIR } from '../helpers/librivox.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -34,15 +35,6 @@ function readPcm16k(path: string): Int16Array {
   return new Int16Array(out.stdout.buffer.slice(out.stdout.byteOffset, out.stdout.byteOffset + out.stdout.length));
 }
 
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function* chunks(pcm: Int16Array, size: number): Generator<Int16Array> {
   for (let i = 0; i < pcm.length; i += size) yield pcm.subarray(i, i + size);
@@ -157,7 +149,7 @@ describe('segmentSpeech', () => {
 
   it('puts a boundary in a 2 s silence between two clips', async () => {
     const [a, b] = [clips[0], clips[1]];
-    const pcm = concat([a, new Int16Array(2 * RATE), b]);
+    const pcm = concatPcm([a, new Int16Array(2 * RATE), b]);
     const gapStart = a.length / 16;
     const gapEnd = gapStart + 2000;
     const progress: number[] = [];
@@ -172,7 +164,7 @@ describe('segmentSpeech', () => {
     assert.ok(speechCoverage(pcm, segs) >= 0.95);
   });
 
-  const long = concat([...clips, readPcm16k(JFK), ...clips, readPcm16k(JFK)]);
+  const long = concatPcm([...clips, readPcm16k(JFK), ...clips, readPcm16k(JFK)]);
 
   it('keeps segments of a long continuous stream under maxSegmentMs, cutting at quiet frames', async () => {
     assert.ok(long.length >= 60 * RATE);
@@ -203,7 +195,7 @@ describe('segmentSpeech', () => {
   });
 
   it('streams 10 minutes while holding at most one maximum segment of audio', async () => {
-    const base = concat(clips);
+    const base = concatPcm(clips);
     const total = 10 * 60 * RATE;
     const at = (from: number, to: number) => Int16Array.from({ length: to - from }, (_, k) => base[(from + k) % base.length]);
     function* tiled(): Generator<Int16Array> {

@@ -2,6 +2,7 @@
  * The pocketsphinx engine against the real libpocketsphinx, the Debian en-us model and real
  * recordings (pocketsphinx-testdata's LibriVox clips), compared with `pocketsphinx_continuous`.
  */
+import { concatPcm } from '../helpers/pcm.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,15 +83,6 @@ function roomNoise(ms: number, seed = 1): Int16Array {
   return out;
 }
 
-function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 describe('pocketsphinx engine', () => {
   let engine: SpeechEngine;
@@ -171,7 +163,7 @@ describe('pocketsphinx engine', () => {
     const aStart = 2000;
     const aEnd = aStart + durationMs(a);
     const bStart = aEnd + 2000;
-    const pcm = concat(roomNoise(2000, 7), a, roomNoise(2000, 9), b);
+    const pcm = concatPcm([roomNoise(2000, 7), a, roomNoise(2000, 9), b]);
     const { words } = await engine.recognize(pcm);
     assertWellFormed(words, 0, durationMs(pcm));
     const slack = 300;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeAudio } from '../../../src/audio/decode.js';
 import { librivoxClips, type Clip } from '../../helpers/librivox.js';
+import { concatPcm as concat } from '../../helpers/pcm.js';
 
 export const RATE = 16000;
 
@@ -11,15 +12,8 @@ export async function decodeFile(path: string): Promise<Int16Array> {
   return concat(parts);
 }
 
-export function concat(parts: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
+
+export { concat };
 
 export function silence(ms: number): Int16Array {
   return new Int16Array((ms * RATE) / 1000);
