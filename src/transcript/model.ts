@@ -106,6 +106,21 @@ function segmentOf(words: Word[]): Segment {
  * Indexes i such that word i and word i+1 lie in different segments. Uses the segments' word
  * counts when they add up to `words` (the normal case), else each word's midpoint in time.
  */
+/** Each word's segment index: by counts when the segments' words add up, else by time. */
+export function wordSegmentIndexes(transcript: Pick<Transcript, 'words' | 'segments'>): number[] {
+  const { words, segments } = transcript;
+  if (segments.reduce((n, s) => n + s.words.length, 0) === words.length) {
+    return segments.flatMap((s, i) => s.words.map(() => i));
+  }
+  let current = 0;
+  return words.map((w) => {
+    const mid = (w.start + w.end) / 2;
+    const found = segments.findIndex((s) => mid >= s.start && mid <= s.end);
+    if (found !== -1) current = found;
+    return current;
+  });
+}
+
 export function segmentBreaks(transcript: Pick<Transcript, 'words' | 'segments'>): Set<number> {
   const { words, segments } = transcript;
   const breaks = new Set<number>();

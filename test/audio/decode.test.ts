@@ -1,4 +1,5 @@
 import { SHARED_AUDIO_DIR } from '../helpers/librivox.js';
+import { expectCode } from '../helpers/errors.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, readSync, rmSync } from 'node:fs';
@@ -7,7 +8,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeAudio, decodeAudioToPcm, type AudioInfo, type DecodeOptions } from '../../src/audio/decode.js';
 import { createMemfd } from '../../src/audio/memfd.js';
-import { isEarshotError, type ErrorCode } from '../../src/errors.js';
 
 const JFK_WAV = `${SHARED_AUDIO_DIR}jfk.wav`;
 const JFK_MP3 = `${SHARED_AUDIO_DIR}jfk.mp3`;
@@ -135,14 +135,6 @@ function endlessWav(pcm: Buffer, state: { closed?: () => void }): AsyncIterable<
   })();
 }
 
-async function expectCode(promise: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isEarshotError(err), `expected EarshotError ${code}, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 async function decodeWithInfo(input: Buffer | AsyncIterable<Uint8Array>, options: DecodeOptions = {}) {
   const infos: AudioInfo[] = [];

@@ -1,4 +1,5 @@
 import { SHARED_AUDIO_DIR } from '../helpers/librivox.js';
+import { expectCode } from '../helpers/errors.js';
 import assert from 'node:assert/strict';
 import dc from 'node:diagnostics_channel';
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { forbiddenAddressReason } from '../../src/audio/address-guard.js';
 import { fetchRemoteAudio, type RemoteFetchOptions } from '../../src/audio/remote.js';
-import { isEarshotError, type ErrorCode } from '../../src/errors.js';
 
 const MP3 = readFileSync(`${SHARED_AUDIO_DIR}jfk.mp3`);
 const LOCAL: RemoteFetchOptions = { maxBytes: 1_000_000, timeoutMs: 10_000, allowPrivateNetworks: true };
@@ -44,14 +44,6 @@ async function startServer(handler: (req: http.IncomingMessage, res: http.Server
   return state;
 }
 
-async function expectCode(promise: Promise<unknown>, code: ErrorCode, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isEarshotError(err), `expected EarshotError ${code}, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 /** Counts client sockets this process opens, to prove a refused URL sent no traffic at all. */
 function countSockets(): { readonly count: number; stop(): void } {

@@ -1,4 +1,4 @@
-import type { Segment, Transcript, Word } from '../../transcript/model.js';
+import { wordSegmentIndexes, type Segment, type Transcript, type Word } from '../../transcript/model.js';
 import { toUtterances } from '../../transcript/utterances.js';
 import { defaultCasingLexicon, type CasingLexicon } from './casing-lexicon.js';
 import { applyCasing, capitalise } from './casing.js';
@@ -47,7 +47,7 @@ export const PAUSE_DEFAULTS: PauseThresholds = { sentenceMs: 700, cueMs: 250, co
  */
 export function punctuate(transcript: Transcript, options: PunctuateOptions): Transcript {
   if (transcript.words.length === 0 || isPunctuated(transcript.words)) return transcript;
-  const segmentOf = segmentIndexes(transcript);
+  const segmentOf = wordSegmentIndexes(transcript);
   const breaks = breakSet(transcript, segmentOf, options.segmentBreaks ?? true);
   const tokens = transcript.words.map((w, i) => toToken(w, segmentOf[i], breaks.has(i)));
   const punctuated = run(tokens, options);
@@ -169,20 +169,6 @@ function wantsComma(tokens: readonly Token[], i: number, sentenceStart: number, 
   return COMMA_BEFORE.has(tokens[i + 1].core) && gap >= p.commaMs && i - sentenceStart >= 2 && !isNonFinal(token.core);
 }
 
-/** Each word's segment index: by counts when the segments' words add up, else by time. */
-function segmentIndexes(transcript: Transcript): number[] {
-  const { words, segments } = transcript;
-  if (segments.reduce((n, s) => n + s.words.length, 0) === words.length) {
-    return segments.flatMap((s, i) => s.words.map(() => i));
-  }
-  let current = 0;
-  return words.map((w) => {
-    const mid = (w.start + w.end) / 2;
-    const found = segments.findIndex((s) => mid >= s.start && mid <= s.end);
-    if (found !== -1) current = found;
-    return current;
-  });
-}
 
 function breakSet(transcript: Transcript, segmentOf: number[], option: boolean | ReadonlySet<number>): ReadonlySet<number> {
   if (typeof option !== 'boolean') return option;

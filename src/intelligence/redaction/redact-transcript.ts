@@ -1,5 +1,5 @@
 import { EarshotError } from '../../errors.js';
-import type { Segment, Transcript, Word } from '../../transcript/model.js';
+import { wordSegmentIndexes, type Segment, type Transcript, type Word } from '../../transcript/model.js';
 import { joinWords } from '../../transcript/text.js';
 import { toUtterances } from '../../transcript/utterances.js';
 import type { CasingLexicon } from '../punctuation/casing-lexicon.js';
@@ -66,7 +66,7 @@ export function redactPii(transcript: Transcript, options: RedactOptions): Redac
     for (let i = d.first; i <= d.last; i++) policyAt.set(i, { policy: d.policy, id });
   });
 
-  const segmentOf = segmentIndexes(transcript);
+  const segmentOf = wordSegmentIndexes(transcript);
   const out: Word[] = [];
   const outSegment: number[] = [];
   words.forEach((word, i) => {
@@ -123,14 +123,3 @@ function replaceCore(text: string, f: (core: string) => string): string {
   return head + f(text.slice(head.length, text.length - tail.length)) + tail;
 }
 
-function segmentIndexes(transcript: Transcript): number[] {
-  const { words, segments } = transcript;
-  if (segments.reduce((n, s) => n + s.words.length, 0) === words.length) return segments.flatMap((s, i) => s.words.map(() => i));
-  let current = 0;
-  return words.map((w) => {
-    const mid = (w.start + w.end) / 2;
-    const found = segments.findIndex((s) => mid >= s.start && mid <= s.end);
-    if (found !== -1) current = found;
-    return current;
-  });
-}

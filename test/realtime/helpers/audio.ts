@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { decodeAudio } from '../../../src/audio/decode.js';
 import { librivoxClips, type Clip } from '../../helpers/librivox.js';
 import { concatPcm as concat } from '../../helpers/pcm.js';
+import { encodeWav } from '../../../src/intelligence/redaction/encode.js';
 
 export const RATE = 16000;
 
@@ -42,19 +43,4 @@ export async function clipSequence(ids: readonly string[], gapMs: number): Promi
 }
 
 /** A 16-bit mono WAV file of the PCM, for the async pipeline (same audio, other path). */
-export function wavOf(pcm: Int16Array, rate = RATE): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.byteLength, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.byteLength, 40);
-  return Buffer.concat([header, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength)]);
-}
+export const wavOf = (pcm: Int16Array, rate = RATE): Buffer => encodeWav(pcm, rate);
