@@ -3,7 +3,8 @@
  * `{"audio": "clips/a.wav", "text": "the reference transcript"}`. `audio` is a local path or an
  * http(s) URL; a relative path is resolved against the manifest's folder, so a manifest and its
  * clips can be moved together. An optional `id` names the line in reports (default: the audio's
- * file name). Blank lines and lines starting with `#` are skipped.
+ * file name), an optional `condition` (e.g. `clean`, `noise-10db`) the recording condition the
+ * totals are grouped by. Blank lines and lines starting with `#` are skipped.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
@@ -16,6 +17,8 @@ export interface ManifestEntry {
   audio: string;
   /** The reference transcript. */
   text: string;
+  /** The recording condition, for totals per condition (issue #19); absent in older manifests. */
+  condition?: string;
   /** 1-based line in the manifest, for messages. */
   line: number;
 }
@@ -59,13 +62,17 @@ export function parseManifest(content: string, baseDir: string, name = 'manifest
     if (record.id !== undefined && typeof record.id !== 'string') {
       throw new EarshotError('invalid_request', `${where}: "id" must be a string.`);
     }
+    if (record.condition !== undefined && (typeof record.condition !== 'string' || record.condition.trim() === '')) {
+      throw new EarshotError('invalid_request', `${where}: "condition" must be a non-empty string such as "clean" or "noise-10db", or be left out.`);
+    }
     const audioField = record.audio.trim();
     const audio = isRemoteSource(audioField) || isAbsolute(audioField) ? audioField : resolve(baseDir, audioField);
     let id = (record.id as string | undefined) ?? defaultId(audio);
     // Two clips with the same file name in different folders still get distinct ids.
     if (ids.has(id)) id = `${id}#${line}`;
     ids.add(id);
-    entries.push({ id, audio, text: record.text, line });
+    const condition = (record.condition as string | undefined)?.trim();
+    entries.push({ id, audio, text: record.text, ...(condition === undefined ? {} : { condition }), line });
   });
   if (entries.length === 0) throw new EarshotError('invalid_request', `${name} lists no audio: add lines like {"audio": "a.wav", "text": "…"}.`);
   return entries;

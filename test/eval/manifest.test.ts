@@ -32,6 +32,26 @@ test('relative audio paths resolve against the manifest folder; absolute paths a
   );
 });
 
+test('a condition is kept when given and absent otherwise, so older manifests read as before', () => {
+  const entries = parseManifest(
+    [
+      '{"audio": "a.wav", "text": "one", "condition": "noise-10db"}',
+      '{"audio": "b.wav", "text": "two"}',
+      '{"audio": "c.wav", "text": "three", "condition": " telephone "}',
+    ].join('\n'),
+    '/m',
+  );
+  assert.deepEqual(
+    entries.map((e) => [e.id, e.condition]),
+    [
+      ['a', 'noise-10db'],
+      ['b', undefined],
+      ['c', 'telephone'],
+    ],
+  );
+  assert.ok(!('condition' in entries[1]), 'no condition key at all on a line without one');
+});
+
 test('two clips with the same file name get distinct ids', () => {
   const entries = parseManifest('{"audio": "a/x.wav", "text": "1"}\n{"audio": "b/x.wav", "text": "2"}\n', '/m');
   assert.deepEqual(entries.map((e) => e.id), ['x', 'x#2']);
@@ -44,6 +64,8 @@ test('malformed lines fail with the line number and what is wrong', async () => 
     ['{"audio": "a.wav"}', /line 1 has no "text"/],
     ['["a.wav", "text"]', /line 1 must be a JSON object/],
     ['{"audio": "a.wav", "text": "t", "id": 7}', /"id" must be a string/],
+    ['{"audio": "a.wav", "text": "t", "condition": 3}', /line 1: "condition" must be a non-empty string/],
+    ['{"audio": "a.wav", "text": "t", "condition": "  "}', /line 1: "condition" must be a non-empty string/],
     ['\n# only comments\n', /lists no audio/],
   ];
   for (const [text, message] of cases) {
