@@ -23,8 +23,6 @@ export interface Backend {
   serialPrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Whether `SELECT … FOR UPDATE` exists; SQLite serialises writers instead. */
   readonly rowLocks: boolean;
-  /** Schema for Kysely's migration tables, or undefined for the backend's default. */
-  migrationSchema(db: Kysely<any>): Promise<string | undefined>;
   /** Pushes deleted content out of the backend's files as far as the engine allows. */
   afterSecureDelete(db: Kysely<any>, logger: StoreLogger): Promise<void>;
   toIso(value: Date | string): string;

@@ -92,15 +92,13 @@ function initial(backend: Backend): Migration {
   };
 }
 
-async function createMigrator(db: Kysely<any>, backend: Backend): Promise<Migrator> {
+/**
+ * No schema named: the migration tables sit beside the store's own, on Postgres in the connection's
+ * current schema, the only one its dialect introspects (see CurrentSchemaPostgresDialect).
+ */
+function createMigrator(db: Kysely<any>, backend: Backend): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrations(backend) };
-  return new Migrator({
-    db,
-    provider,
-    migrationTableName: MIGRATION_TABLE,
-    migrationLockTableName: MIGRATION_LOCK_TABLE,
-    migrationTableSchema: await backend.migrationSchema(db),
-  });
+  return new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
 }
 
 /**
@@ -109,7 +107,7 @@ async function createMigrator(db: Kysely<any>, backend: Backend): Promise<Migrat
  * Returns the names applied by this call.
  */
 export async function migrateToLatest(db: Kysely<any>, backend: Backend): Promise<string[]> {
-  const migrator = await createMigrator(db, backend);
+  const migrator = createMigrator(db, backend);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
@@ -124,6 +122,6 @@ export async function migrateToLatest(db: Kysely<any>, backend: Backend): Promis
 
 /** Names of the versions recorded as applied, oldest first. */
 export async function appliedMigrations(db: Kysely<any>, backend: Backend): Promise<string[]> {
-  const migrator = await createMigrator(db, backend);
+  const migrator = createMigrator(db, backend);
   return (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined).map((m) => m.name);
 }

@@ -98,19 +98,19 @@ async function createEnv(kind: BackendName, t: TestContext): Promise<{ env: Stor
     };
   }
 
-  const server = await postgresServer();
-  if (!server.url) {
-    await rm(dir, { recursive: true, force: true });
-    if (process.env.CI) throw new Error(`Postgres is required when CI is set, but unreachable: ${server.reason}`);
-    t.skip(`Postgres unreachable (${server.reason}); set EARSHOT_TEST_POSTGRES_URL or start it on 127.0.0.1:5432`);
-    return null;
+  let serverUrl: string | null = null;
+  try {
+    serverUrl = await postgresUrlOrSkip(t);
+  } finally {
+    if (!serverUrl) await rm(dir, { recursive: true, force: true });
   }
-  const schema = `earshot_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server.url });
+  if (!serverUrl) return null;
+  const schema = testSchemaName();
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.query(`set search_path to ${schema}`);
-  const target = withSearchPath(server.url, schema);
+  const target = withSearchPath(serverUrl, schema);
   return {
     env: {
       ...base,
@@ -142,8 +142,25 @@ function sqliteQuery<T>(path: string, text: string, params: unknown[]): T[] {
   }
 }
 
+/**
+ * The test server's URL, or null after skipping the test because Postgres is unreachable; when CI
+ * is set it throws instead, so an unreachable database never passes silently.
+ */
+export async function postgresUrlOrSkip(t: TestContext): Promise<string | null> {
+  const server = await postgresServer();
+  if (server.url) return server.url;
+  if (process.env.CI) throw new Error(`Postgres is required when CI is set, but unreachable: ${server.reason}`);
+  t.skip(`Postgres unreachable (${server.reason}); set EARSHOT_TEST_POSTGRES_URL or start it on 127.0.0.1:5432`);
+  return null;
+}
+
+/** Unique per process and call, so test files running at once never share a schema. */
+export function testSchemaName(): string {
+  return `earshot_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
 /** The libpq way to pick a schema: every pooled connection starts with that search_path. */
-function withSearchPath(url: string, schema: string): string {
+export function withSearchPath(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('options', `-c search_path=${schema}`);
   return parsed.toString();

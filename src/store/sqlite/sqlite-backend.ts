@@ -16,7 +16,6 @@ export function createSqliteBackend(path: string): Backend {
     // AUTOINCREMENT, unlike a bare rowid, never reuses a seq, so cursors stay unambiguous.
     serialPrimaryKey: (column) => column.primaryKey().autoIncrement(),
     rowLocks: false,
-    migrationSchema: async () => undefined,
     async afterSecureDelete(db: Kysely<any>, logger: StoreLogger) {
       // secure_delete zeroes freed space in the main file, but the WAL still holds the old pages
       // until a checkpoint; TRUNCATE copies them back and empties the WAL file.
