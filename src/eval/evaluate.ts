@@ -1,16 +1,20 @@
 /**
  * `earshot eval` without the CLI: transcribes each manifest entry with one engine, through the
  * same pipeline as `earshot transcribe` (decode → VAD → ASR), and scores it against its reference
- * after the normalisation in normalize.ts (docs/evaluation.md).
+ * after the normalisation in normalize.ts (docs/evaluation.md). With a raw engine, the same
+ * entries go through it too, after Earshot's, and both are totalled per condition.
  */
 import { loadAudioSource } from '../audio/source.js';
 import type { SegmenterOptions } from '../audio/vad/segmenter.js';
 import type { RecognizeOptions, SpeechEngine } from '../engines/engine.js';
 import { transcribeAudio } from '../pipeline/transcribe.js';
+import { ratioOf, summarizeConditions } from './conditions.js';
 import type { ManifestEntry } from './manifest.js';
 import { NORMALIZATION_VERSION } from './normalize.js';
-import { earshotVersion, RESULTS_FORMAT, type ErrorCounts, type EvalResults, type EvalSettings, type EvalTotals, type FileResult } from './results.js';
-import { aggregate, aggregateCharacters, characterErrorRate, errorRate, wordErrorRate } from './wer.js';
+import type { RawEngine } from './raw-engine.js';
+import { earshotVersion, RESULTS_FORMAT, type EvalResults, type EvalSettings, type FileResult, type RawResults } from './results.js';
+import { counts, totalsOf } from './totals.js';
+import { characterErrorRate, wordErrorRate } from './wer.js';
 
 /**
  * The segmenter's defaults (src/audio/vad/segmenter.ts), recorded with every result so a later
@@ -27,20 +31,47 @@ export interface EvaluateOptions {
   /** Limits for reading each file or URL. */
   maxBytes?: number;
   timeoutMs?: number;
-  /** After each file (done of total). */
+  /**
+   * Also transcribe every entry with this engine (issue #19: `--against-raw`), after all of
+   * Earshot's files so the two never compete for the cores and each path's time is its own.
+   */
+  raw?: RawEngine;
+  /** After each file (done of total; with a raw engine, its files count too). */
   onFile?: (done: number, total: number, result: FileResult) => void;
   signal?: AbortSignal;
 }
 
 export async function evaluate(entries: readonly ManifestEntry[], engine: SpeechEngine, options: EvaluateOptions): Promise<EvalResults> {
   const vad = { ...VAD_DEFAULTS, ...options.vad };
+  const total = entries.length * (options.raw ? 2 : 1);
   const files: FileResult[] = [];
   for (const entry of entries) {
     options.signal?.throwIfAborted();
     const result = await evaluateFile(entry, engine, vad, options);
     files.push(result);
-    options.onFile?.(files.length, entries.length, result);
+    options.onFile?.(files.length, total, result);
   }
+  const totals = totalsOf(files);
+  let raw: RawResults | undefined;
+  if (options.raw) {
+    const rawFiles: FileResult[] = [];
+    for (const entry of entries) {
+      options.signal?.throwIfAborted();
+      const result = await evaluateRawFile(entry, options.raw, options);
+      rawFiles.push(result);
+      options.onFile?.(files.length + rawFiles.length, total, result);
+    }
+    const rawTotals = totalsOf(rawFiles);
+    raw = {
+      engine: options.raw.name,
+      command: [...options.raw.command],
+      files: rawFiles,
+      totals: rawTotals,
+      werRatio: ratioOf(totals.wer, rawTotals.wer),
+      timeRatio: ratioOf(totals.processingMs, rawTotals.processingMs),
+    };
+  }
+  const conditioned = raw !== undefined || files.some((f) => f.condition !== undefined);
   const settings: EvalSettings = {
     vad: { ...vad },
     normalization: { version: NORMALIZATION_VERSION, keepFillers: false },
@@ -56,7 +87,9 @@ export async function evaluate(entries: readonly ManifestEntry[], engine: Speech
     manifest: options.manifest,
     settings,
     files,
-    totals: totalsOf(files),
+    totals,
+    ...(raw ? { raw } : {}),
+    ...(conditioned ? { conditions: summarizeConditions(files, raw?.files) } : {}),
   };
 }
 
@@ -80,12 +113,28 @@ async function evaluateFile(entry: ManifestEntry, engine: SpeechEngine, vad: Seg
     // model that fails on some files never looks better for it.
     error = caught instanceof Error ? caught.message : String(caught);
   }
-  const processingMs = performance.now() - started;
+  return scoreFile(entry, hypothesis, durationMs, performance.now() - started, error);
+}
+
+async function evaluateRawFile(entry: ManifestEntry, raw: RawEngine, options: EvaluateOptions): Promise<FileResult> {
+  const started = performance.now();
+  try {
+    const { text, durationMs } = await raw.transcribe(entry.audio, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs, signal: options.signal });
+    return scoreFile(entry, text, durationMs, performance.now() - started);
+  } catch (caught) {
+    if (options.signal?.aborted) throw caught;
+    // Scored as silence, as Earshot's failures are, so neither side gains from a crash.
+    return scoreFile(entry, '', 0, performance.now() - started, caught instanceof Error ? caught.message : String(caught));
+  }
+}
+
+function scoreFile(entry: ManifestEntry, hypothesis: string, durationMs: number, processingMs: number, error?: string): FileResult {
   const words = wordErrorRate(entry.text, hypothesis, { alignment: false });
   const chars = characterErrorRate(entry.text, hypothesis, { alignment: false });
   return {
     id: entry.id,
     audio: entry.audio,
+    ...(entry.condition === undefined ? {} : { condition: entry.condition }),
     reference: entry.text,
     hypothesis,
     durationMs,
@@ -95,28 +144,5 @@ async function evaluateFile(entry: ManifestEntry, engine: SpeechEngine, vad: Seg
     words: counts(words, words.referenceWords, words.hypothesisWords),
     chars: counts(chars, chars.referenceChars, chars.hypothesisChars),
     ...(error === undefined ? {} : { error }),
-  };
-}
-
-function counts(c: { hits: number; substitutions: number; deletions: number; insertions: number }, reference: number, hypothesis: number): ErrorCounts {
-  return { hits: c.hits, substitutions: c.substitutions, deletions: c.deletions, insertions: c.insertions, reference, hypothesis };
-}
-
-/** Totals from per-file counts: errors summed over files ÷ reference length summed. */
-export function totalsOf(files: readonly FileResult[]): EvalTotals {
-  const words = aggregate(files.map((f) => ({ ...f.words, wer: f.wer, referenceWords: f.words.reference, hypothesisWords: f.words.hypothesis })));
-  const chars = aggregateCharacters(files.map((f) => ({ ...f.chars, cer: f.cer, referenceChars: f.chars.reference, hypothesisChars: f.chars.hypothesis })));
-  const durationMs = files.reduce((n, f) => n + f.durationMs, 0);
-  const processingMs = files.reduce((n, f) => n + f.processingMs, 0);
-  return {
-    files: files.length,
-    failed: files.filter((f) => f.error !== undefined).length,
-    durationMs,
-    processingMs,
-    rtf: durationMs > 0 ? processingMs / durationMs : 0,
-    wer: errorRate(words),
-    cer: errorRate(chars),
-    words: counts(words, words.referenceWords, words.hypothesisWords),
-    chars: counts(chars, chars.referenceChars, chars.hypothesisChars),
   };
 }

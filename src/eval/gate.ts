@@ -6,7 +6,7 @@
  * manifest does not move the baseline.
  */
 import { EarshotError } from '../errors.js';
-import { totalsOf } from './evaluate.js';
+import { totalsOf } from './totals.js';
 import type { EvalResults } from './results.js';
 
 export interface FileComparison {

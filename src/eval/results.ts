@@ -19,6 +19,8 @@ export interface ErrorCounts extends AlignCounts {
 export interface FileResult {
   id: string;
   audio: string;
+  /** The manifest's recording condition, when it gives one. */
+  condition?: string;
   reference: string;
   hypothesis: string;
   /** Audio length and wall time spent transcribing it. */
@@ -65,6 +67,32 @@ export interface EvalResults {
   settings: EvalSettings;
   files: FileResult[];
   totals: EvalTotals;
+  /** `--against-raw`: the same files through the raw engine, in the same run. */
+  raw?: RawResults;
+  /** Totals per recording condition (with the raw engine's beside them when it ran). */
+  conditions?: ConditionSummary[];
+}
+
+export interface RawResults {
+  /** e.g. `pocketsphinx_continuous`. */
+  engine: string;
+  /** Its command line, the input written as `<wav>`. */
+  command: string[];
+  files: FileResult[];
+  totals: EvalTotals;
+  /** Earshot's overall WER ÷ the raw engine's; null when the raw engine made no error. */
+  werRatio: number | null;
+  /** Earshot's processing time ÷ the raw engine's, over all files. */
+  timeRatio: number | null;
+}
+
+export interface ConditionSummary {
+  /** null for files whose manifest line gives no condition. */
+  condition: string | null;
+  earshot: EvalTotals;
+  raw?: EvalTotals;
+  /** Earshot's WER ÷ the raw engine's on this condition; null when the raw engine made no error. */
+  werRatio?: number | null;
 }
 
 export async function writeResults(path: string, results: EvalResults): Promise<void> {

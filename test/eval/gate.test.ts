@@ -1,7 +1,7 @@
 /** The regression gate on hand-made results, where the right answer is known by construction. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { totalsOf } from '../../src/eval/evaluate.js';
+import { totalsOf } from '../../src/eval/totals.js';
 import { compareResults, formatComparison } from '../../src/eval/gate.js';
 import { RESULTS_FORMAT, type EvalResults, type FileResult } from '../../src/eval/results.js';
 import { isEarshotError } from '../../src/errors.js';

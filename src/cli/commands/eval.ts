@@ -1,17 +1,21 @@
 /**
  * `earshot eval --manifest FILE [--engine E] [--model M] [--output R.json]
- *   [--baseline OLD.json --max-regression 0.5]` (issue #8 item 1): word and character error rates
- * per file and overall, optionally gated against an earlier run. Exit codes: 0 fine, 3 regression
- * past the allowance, 1 a coded error (bad manifest, engine not ready). docs/evaluation.md.
+ *   [--baseline OLD.json --max-regression 0.5] [--against-raw]` (issue #8 item 1): word and
+ * character error rates per file, per condition and overall, optionally gated against an earlier
+ * run, and with `--against-raw` beside those of the raw engine on the same files (issue #19).
+ * Exit codes: 0 fine, 3 regression past the allowance, 1 a coded error (bad manifest, engine not
+ * ready). docs/evaluation.md.
  */
 import { resolve } from 'node:path';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { cardName } from '../../engines/models/card.js';
 import { ModelRegistry } from '../../engines/models/registry.js';
 import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
+import { formatConditionTable } from '../../eval/conditions.js';
 import { evaluate } from '../../eval/evaluate.js';
 import { compareResults, formatComparison } from '../../eval/gate.js';
 import { readManifest } from '../../eval/manifest.js';
+import { assertRawComparable, rawEngineFor } from '../../eval/raw-engine.js';
 import { readResults, writeResults, type EvalResults } from '../../eval/results.js';
 import { createProgress } from '../progress.js';
 
@@ -32,6 +36,7 @@ interface EvalFlags {
   maxRegression: number;
   json?: boolean;
   record: boolean;
+  againstRaw?: boolean;
 }
 
 export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdout: process.stdout, stderr: process.stderr }): void {
@@ -46,8 +51,10 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
     .option('--max-regression <points>', 'with --baseline: WER percentage points the run may be worse by before it fails (exit 3)', nonNegative, 0.5)
     .option('--json', 'print the results JSON instead of tables')
     .option('--no-record', "don't store the measured WER on the model's card (`earshot models list`)")
+    .option('--against-raw', 'also transcribe every file with pocketsphinx_continuous (same model) and print both WERs per condition and overall')
     .action(async (flags: EvalFlags) => {
       const print = (text: string) => io.stdout.write(text + '\n');
+      if (flags.againstRaw) assertRawComparable(flags.engine);
       const entries = await readManifest(flags.manifest);
       // Read the baseline first: a typo in its path should fail before minutes of decoding.
       const baseline = flags.baseline ? await readResults(flags.baseline) : undefined;
@@ -56,9 +63,11 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
       let results: EvalResults;
       try {
         const engine = await engines.get(flags.engine, { model: flags.model });
-        progress.start(entries.length, `eval ${engine.name}/${engine.model}`);
+        const raw = flags.againstRaw ? rawEngineFor(engine) : undefined;
+        progress.start(entries.length * (raw ? 2 : 1), `eval ${engine.name}/${engine.model}${raw ? ` and ${raw.name}` : ''}`);
         results = await evaluate(entries, engine, {
           manifest: resolve(flags.manifest),
+          raw,
           onFile: (done) => progress.update(done),
         });
       } finally {
@@ -69,7 +78,7 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
       if (flags.record) await recordOnCard(results, io);
 
       if (flags.json) print(JSON.stringify(results, null, 2));
-      else print(formatResults(results));
+      else print(formatResults(results) + (results.conditions ? '\n\n' + formatConditionTable(results) : ''));
 
       if (baseline) {
         const comparison = compareResults(results, baseline, flags.maxRegression);
@@ -84,13 +93,18 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
     });
 }
 
-/** Per-file and overall WER/CER with S/D/I counts. */
+/** Per-file and overall WER/CER with S/D/I counts, and the raw engine's WER when it ran. */
 export function formatResults(r: EvalResults): string {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const rawById = new Map(r.raw?.files.map((f) => [f.id, f]));
+  const rawWer = (id: string) => {
+    const f = rawById.get(id);
+    return f ? [f.error ? `${pct(f.wer)} (failed)` : pct(f.wer)] : [];
+  };
   const rows = [
-    ['FILE', 'WORDS', 'WER', 'S', 'D', 'I', 'CER'],
-    ...r.files.map((f) => [f.error ? `${f.id} (failed)` : f.id, String(f.words.reference), pct(f.wer), String(f.words.substitutions), String(f.words.deletions), String(f.words.insertions), pct(f.cer)]),
-    ['overall', String(r.totals.words.reference), pct(r.totals.wer), String(r.totals.words.substitutions), String(r.totals.words.deletions), String(r.totals.words.insertions), pct(r.totals.cer)],
+    ['FILE', 'WORDS', 'WER', 'S', 'D', 'I', 'CER', ...(r.raw ? ['RAW WER'] : [])],
+    ...r.files.map((f) => [f.error ? `${f.id} (failed)` : f.id, String(f.words.reference), pct(f.wer), String(f.words.substitutions), String(f.words.deletions), String(f.words.insertions), pct(f.cer), ...rawWer(f.id)]),
+    ['overall', String(r.totals.words.reference), pct(r.totals.wer), String(r.totals.words.substitutions), String(r.totals.words.deletions), String(r.totals.words.insertions), pct(r.totals.cer), ...(r.raw ? [pct(r.raw.totals.wer)] : [])],
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const lines = [`${r.engine}/${r.model}, ${r.files.length} files, ${(r.totals.durationMs / 1000).toFixed(1)} s of audio, RTF ${r.totals.rtf.toFixed(2)}`];
@@ -99,6 +113,7 @@ export function formatResults(r: EvalResults): string {
     lines.push(row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
   });
   for (const f of r.files.filter((x) => x.error)) lines.push(`${f.id}: ${f.error}`);
+  for (const f of r.raw?.files.filter((x) => x.error) ?? []) lines.push(`${f.id} (${r.raw!.engine}): ${f.error}`);
   return lines.join('\n');
 }
 
