@@ -6,6 +6,7 @@ import { registerEnginesCommand } from './commands/engines.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerScaleCommand } from './commands/scale.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStreamCommand } from './commands/stream.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAnalyzeCommand(program);
   registerEvalCommand(program);
   registerBenchCommand(program);
+  registerScaleCommand(program);
   return program;
 }
 
