@@ -43,6 +43,7 @@ export const ERRORS = {
   // persistence and encryption at rest
   transcript_in_progress: { status: 400, closeCode: 4400, retryable: false, description: 'The transcript is still queued or processing; it can be deleted once it is completed or errored.' },
   config_invalid: { status: 500, closeCode: 1011, retryable: false, description: 'The server configuration is invalid (store URL, EARSHOT_ENCRYPTION_KEYS, keys.json).' },
+  queue_unavailable: { status: 503, closeCode: 1011, retryable: true, description: 'Redis (the job queue and upload store of `earshot api` and `earshot worker`) could not be reached in time.' },
   store_unavailable: { status: 503, closeCode: 1011, retryable: true, description: 'The database could not be reached, opened or migrated.' },
   encryption_key_missing: { status: 500, closeCode: 1011, retryable: false, description: 'A stored value was encrypted with a key id that is not in the keyring; add that key back to EARSHOT_ENCRYPTION_KEYS or keys.json.' },
   decryption_failed: { status: 500, closeCode: 1011, retryable: false, description: 'A stored encrypted value failed authentication: it was altered, moved from another row or column, or is corrupt.' },

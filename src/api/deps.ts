@@ -1,17 +1,17 @@
 import type { FastifyRequest } from 'fastify';
-import type { UploadVault } from '../audio/upload-vault.js';
+import type { AudioVault } from '../audio/upload-vault.js';
 import type { EngineCache } from '../engines/registry.js';
 import type { JobQueue } from '../queue/queue.js';
 import type { RedactedAudioCache } from '../queue/redacted-audio.js';
-import type { UploadLeases } from '../queue/upload-leases.js';
+import type { UploadLeasing } from '../queue/upload-leases.js';
 import type { Store } from '../store/store.js';
 import type { ApiKeyCache, TranscriptReadCache } from './read-cache.js';
 
 /** What the HTTP layer is given by the composition root (src/app.ts); it builds none of it. */
 export interface ApiDeps {
   store: Store;
-  vault: UploadVault;
-  leases: UploadLeases;
+  vault: AudioVault;
+  leases: UploadLeasing;
   queue: JobQueue;
   /** The process's engines, shared with the worker (the /v1 OpenAI routes transcribe on the request). */
   engines: EngineCache;

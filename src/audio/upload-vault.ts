@@ -16,10 +16,25 @@ interface Entry {
 }
 
 /**
+ * Where uploaded audio waits for its transcript job: this process's memory (`UploadVault`,
+ * embedded `serve`) or Redis (`RedisUploadVault`, `api` + `worker`). Callers always await, so an
+ * implementation may answer synchronously.
+ */
+export interface AudioVault {
+  /** True when other processes read what this one puts (so a job's audio survives this process). */
+  readonly shared: boolean;
+  put(owner: string, bytes: Buffer): string | Promise<string>;
+  /** The bytes of an upload, or undefined when it is unknown, expired or another project's. */
+  get(owner: string, id: string): Buffer | undefined | Promise<Buffer | undefined>;
+  drop(id: string): void | Promise<void>;
+}
+
+/**
  * Uploaded audio lives only here, in memory: never on disk. An upload is usable only by the
  * project that sent it, and is dropped when its transcript job ends or its time-to-live passes.
  */
-export class UploadVault {
+export class UploadVault implements AudioVault {
+  readonly shared = false;
   private readonly entries = new Map<string, Entry>();
   private totalBytes = 0;
   private readonly timer: NodeJS.Timeout;

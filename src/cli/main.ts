@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isEarshotError } from '../errors.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
+import { registerApiCommand } from './commands/api.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerEnginesCommand } from './commands/engines.js';
 import { registerEvalCommand } from './commands/eval.js';
@@ -10,6 +11,7 @@ import { registerScaleCommand } from './commands/scale.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStreamCommand } from './commands/stream.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('earshot')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerTranscribeCommand(program);
   registerServeCommand(program);
+  registerApiCommand(program);
+  registerWorkerCommand(program);
   registerKeysCommand(program);
   registerStreamCommand(program);
   registerEnginesCommand(program);

@@ -1,6 +1,6 @@
 /**
  * The job queue between the API (producer) and the orchestrator (consumer). Embedded mode uses
- * the in-process queue; scale-out mode swaps in a Redis-backed one behind the same interface.
+ * the in-process queue (memory-queue.ts); scale-out mode BullMQ on Redis (bullmq-queue.ts).
  */
 export type JobHandler = (transcriptId: string, signal: AbortSignal) => Promise<void>;
 
@@ -10,6 +10,9 @@ export interface JobQueue {
   process(handler: JobHandler, concurrency: number): void;
   /** Jobs waiting plus running. */
   depth(): number;
-  /** Stops taking jobs, aborts running ones, and resolves when they have settled. Idempotent. */
+  /**
+   * Stops taking jobs, ends running ones and resolves when they have settled: MemoryQueue aborts
+   * them at once, BullmqQueue lets them finish for a while, then hands them back. Idempotent.
+   */
   close(): Promise<void>;
 }

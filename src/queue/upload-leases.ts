@@ -1,11 +1,20 @@
 import type { UploadVault } from '../audio/upload-vault.js';
 
 /**
+ * Keeps an upload while transcript jobs that use it wait or run. `release` names the transcript
+ * where it can, so a job that two workers both finished releases its upload once.
+ */
+export interface UploadLeasing {
+  acquire(uploadId: string): void | Promise<void>;
+  release(uploadId: string, transcriptId?: string): void | Promise<void>;
+}
+
+/**
  * Counts the transcript jobs that use each upload, so its bytes are dropped from memory as soon as
  * the last of them ends (issue 4: "a job's audio is dropped when the job ends") while a second job
  * made from the same upload_url still finds them.
  */
-export class UploadLeases {
+export class UploadLeases implements UploadLeasing {
   private readonly counts = new Map<string, number>();
 
   constructor(
@@ -19,6 +28,7 @@ export class UploadLeases {
     this.vault.hold(uploadId, this.holdMs);
   }
 
+  /** One process runs each job once here (MemoryQueue), so the count needs no transcript id. */
   release(uploadId: string): void {
     const left = (this.counts.get(uploadId) ?? 1) - 1;
     if (left > 0) {

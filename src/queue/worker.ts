@@ -1,18 +1,18 @@
 import { fetchRemoteAudio } from '../audio/remote.js';
-import type { UploadVault } from '../audio/upload-vault.js';
+import type { AudioVault } from '../audio/upload-vault.js';
 import { DEFAULT_ENGINE, type EngineCache } from '../engines/registry.js';
 import { EarshotError, isEarshotError } from '../errors.js';
 import type { AudioRange } from '../pipeline/stages/trim.js';
 import { transcribeAudio, type TranscribeOptions } from '../pipeline/transcribe.js';
 import type { Store, TranscriptJob, TranscriptOptions } from '../store/store.js';
-import type { WebhookSender } from '../webhooks/sender.js';
+import type { WebhookNotifier } from '../webhooks/sender.js';
 import { vocabularyFromRequest } from '../engines/vocabulary/vocabulary.js';
 import type { LlmConfig } from '../intelligence/llm/config.js';
 import { featureStages, FEATURES_OUTPUT, type FeatureOptions, type FeatureResult } from '../pipeline/features.js';
 import type { RedactedAudioCache } from './redacted-audio.js';
 import type { JobHandler, JobQueue } from './queue.js';
 import { toStoredResult } from './stored-result.js';
-import { uploadIdOf, type UploadLeases } from './upload-leases.js';
+import { uploadIdOf, type UploadLeasing } from './upload-leases.js';
 
 export interface WorkerLogger {
   info(message: string): void;
@@ -22,17 +22,20 @@ export interface WorkerLogger {
 
 export interface TranscriptWorkerOptions {
   store: Store;
-  vault: UploadVault;
-  leases: UploadLeases;
+  vault: AudioVault;
+  leases: UploadLeasing;
   engines: EngineCache;
   queue: JobQueue;
   /** null: webhooks are not sent (nothing to sign with). */
-  webhooks: WebhookSender | null;
+  webhooks: WebhookNotifier | null;
   /** Limits for fetching audio_url. */
   remote: { maxBytes: number; timeoutMs: number; allowPrivateNetworks: boolean };
   logger: WorkerLogger;
-  /** Where `redact_pii_audio` copies are held for download. */
-  redactedAudio: RedactedAudioCache;
+  /**
+   * Where `redact_pii_audio` copies are held for download; null where no process-local copy could
+   * be served (`earshot worker`: the api processes answer the download), so such jobs fail clearly.
+   */
+  redactedAudio: RedactedAudioCache | null;
   /** Chat endpoint for summaries and chapter titles; offline methods without it. */
   llm?: LlmConfig;
 }
@@ -42,6 +45,11 @@ export const REUPLOAD_AFTER_RESTART =
   'The server restarted before this transcript was finished. Uploaded audio is kept only in memory, so it is gone: upload the file again and create a new transcript.';
 export const REUPLOAD_AFTER_SHUTDOWN =
   'The server shut down before this transcript was finished. Uploaded audio is kept only in memory, so it is gone: upload the file again and create a new transcript.';
+/** Matches the store's restart recovery (claimInterrupted): a job that keeps dying with its worker fails. */
+export const MAX_STARTS = 3;
+export const INTERRUPTED_TOO_OFTEN = `processing was interrupted ${MAX_STARTS} times (the worker stopped while transcribing); not retrying`;
+export const REDACTED_AUDIO_NOT_SCALED =
+  'redact_pii_audio is not available yet when Earshot runs as separate api and worker processes (the redacted copy would live in one worker\'s memory, out of reach of the api); use earshot serve for it, or leave redact_pii_audio off.';
 export const UPLOAD_GONE =
   'The uploaded audio is no longer available (its time-to-live passed before the job started); upload the file again and create a new transcript.';
 
@@ -69,7 +77,7 @@ export class TranscriptWorker {
     const { queued, failed } = await store.claimInterrupted();
     for (const job of failed) {
       logger.warn(`transcript ${job.id}: ${job.error ?? 'failed after repeated interruptions'}`);
-      this.notify(job, 'error');
+      await this.notify(job, 'error');
     }
     let requeued = 0;
     let lost = 0;
@@ -77,7 +85,7 @@ export class TranscriptWorker {
       if (job.audioKind === 'upload') {
         if (await store.failTranscript(job.id, REUPLOAD_AFTER_RESTART)) {
           lost++;
-          this.notify(job, 'error');
+          await this.notify(job, 'error');
         }
       } else {
         await queue.enqueue(job.id);
@@ -90,45 +98,80 @@ export class TranscriptWorker {
     return { requeued, failed: lost + failed.length };
   }
 
+  /**
+   * Scale-out start (`earshot worker`): submits every unfinished transcript to the queue. Job ids
+   * are transcript ids, so the queue ignores those it already holds; this re-creates only jobs the
+   * queue lost (a Redis that restarted empty) or that an api process failed to submit.
+   */
+  async resubmitUnfinished(): Promise<number> {
+    const unfinished = await this.options.store.listUnfinished();
+    for (const job of unfinished) await this.options.queue.enqueue(job.id);
+    return unfinished.length;
+  }
+
   private async run(id: string, signal: AbortSignal): Promise<void> {
-    const { store, logger } = this.options;
+    const { store, logger, vault } = this.options;
     const job = await store.getJob(id);
-    if (!job || job.status !== 'queued' || job.deletedAt) return;
+    if (!job || job.deletedAt) return;
     const uploadId = job.audioKind === 'upload' && job.audioUrl ? uploadIdOf(job.audioUrl) : null;
+    if (!(await this.claim(job, logger))) return;
+    let handedBack = false;
     try {
-      if (!(await store.markProcessing(id))) return;
       const started = Date.now();
       try {
         const { transcript, intelligence, redactedAudio } = await this.transcribe(job, uploadId, signal);
-        if (redactedAudio) this.options.redactedAudio.put(job.projectId, id, redactedAudio);
+        if (redactedAudio) this.options.redactedAudio?.put(job.projectId, id, redactedAudio);
+        // Conditional on `processing`: of two workers that both ran a job, one write wins, and
+        // only that one sends the webhook.
         if (await store.completeTranscript(id, { result: toStoredResult(transcript, intelligence), audioDuration: transcript.durationMs / 1000 })) {
           logger.info(`transcript ${id} completed in ${Date.now() - started} ms (${(transcript.durationMs / 1000).toFixed(1)} s of audio)`);
-          this.notify(job, 'completed');
+          await this.notify(job, 'completed');
         }
       } catch (err) {
         if (signal.aborted) {
-          // Shutting down: a url job stays `processing` and is fetched again on the next start
-          // (store.claimInterrupted); an upload's bytes die with this process, so say so now.
-          if (uploadId !== null && (await store.failTranscript(id, REUPLOAD_AFTER_SHUTDOWN))) this.notify(job, 'error');
+          // Shutting down. With a shared vault the queue hands the job to another worker, which
+          // takes it over (store.resumeProcessing). Otherwise a url job stays `processing` and is
+          // fetched again on the next start (store.claimInterrupted); an upload's bytes die with
+          // this process, so say so now.
+          handedBack = vault.shared;
+          if (!vault.shared && uploadId !== null && (await store.failTranscript(id, REUPLOAD_AFTER_SHUTDOWN))) await this.notify(job, 'error');
           return;
         }
         const message = failureMessage(err);
         if (!isEarshotError(err) || err.status >= 500) logger.error(`transcript ${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         else logger.info(`transcript ${id} failed: ${message}`);
-        if (await store.failTranscript(id, message)) this.notify(job, 'error');
+        if (await store.failTranscript(id, message)) await this.notify(job, 'error');
       }
     } finally {
-      if (uploadId !== null) this.options.leases.release(uploadId);
+      if (uploadId !== null && !handedBack) await this.options.leases.release(uploadId, id);
     }
+  }
+
+  /**
+   * Marks the job processing for this process. A job already processing was claimed by a worker
+   * that died or shut down mid-job (the queue redelivered it): taken over, unless it was started
+   * MAX_STARTS times already, then it fails.
+   */
+  private async claim(job: TranscriptJob, logger: WorkerLogger): Promise<boolean> {
+    const { store } = this.options;
+    if (job.status === 'queued') return store.markProcessing(job.id);
+    if (job.status !== 'processing') return false;
+    if (await store.resumeProcessing(job.id, MAX_STARTS)) {
+      logger.info(`transcript ${job.id}: taking over from a worker that stopped mid-job (start ${job.attempts + 1})`);
+      return true;
+    }
+    if (job.attempts >= MAX_STARTS && (await store.failTranscript(job.id, INTERRUPTED_TOO_OFTEN))) await this.notify(job, 'error');
+    return false;
   }
 
   private async transcribe(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<FeatureResult> {
     const { vault, engines, remote } = this.options;
     const options: TranscriptOptions = job.options ?? {};
+    if (options.redact_pii_audio === true && !this.options.redactedAudio) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOT_SCALED);
     const engine = await engines.get(job.speechModel ?? DEFAULT_ENGINE);
     let audio: Buffer;
     if (job.audioKind === 'upload') {
-      const bytes = uploadId === null ? undefined : vault.get(job.projectId, uploadId);
+      const bytes = uploadId === null ? undefined : await vault.get(job.projectId, uploadId);
       if (!bytes) throw new EarshotError('invalid_request', UPLOAD_GONE);
       audio = bytes;
     } else {
@@ -144,13 +187,17 @@ export class TranscriptWorker {
     return extras[FEATURES_OUTPUT] as FeatureResult;
   }
 
-  private notify(job: TranscriptJob, status: 'completed' | 'error'): void {
+  private async notify(job: TranscriptJob, status: 'completed' | 'error'): Promise<void> {
     if (!job.webhookUrl || !this.options.webhooks) return;
-    this.options.webhooks.send(job.id, status, {
-      url: job.webhookUrl,
-      authHeaderName: job.webhookAuthHeaderName,
-      authHeaderValue: job.webhookAuthHeaderValue,
-    });
+    try {
+      await this.options.webhooks.send(job.id, status, {
+        url: job.webhookUrl,
+        authHeaderName: job.webhookAuthHeaderName,
+        authHeaderValue: job.webhookAuthHeaderValue,
+      });
+    } catch (err) {
+      this.options.logger.error(`transcript ${job.id}: could not schedule its webhook: ${(err as Error).message}`);
+    }
   }
 }
 

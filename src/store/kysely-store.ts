@@ -80,6 +80,10 @@ export class KyselyStore implements Store {
   markProcessing(id: string) {
     return jobs.markProcessing(this.#ctx, id);
   }
+
+  resumeProcessing(id: string, maxAttempts?: number) {
+    return jobs.resumeProcessing(this.#ctx, id, maxAttempts);
+  }
   completeTranscript(id: string, completion: TranscriptCompletion) {
     return jobs.completeTranscript(this.#ctx, id, completion);
   }

@@ -53,6 +53,8 @@ export interface Store {
   // transcripts, as the worker sees them
   getJob(id: string): Promise<TranscriptJob | null>;
   markProcessing(id: string): Promise<boolean>;
+  /** Takes over a processing job the queue delivered again (scale-out); false unless that applies. */
+  resumeProcessing(id: string, maxAttempts?: number): Promise<boolean>;
   completeTranscript(id: string, completion: TranscriptCompletion): Promise<boolean>;
   failTranscript(id: string, error: string): Promise<boolean>;
   listUnfinished(): Promise<TranscriptJob[]>;

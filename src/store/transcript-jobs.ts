@@ -36,6 +36,25 @@ export async function markProcessing(ctx: StoreContext, id: string): Promise<boo
   return Number(result.numUpdatedRows) > 0;
 }
 
+/**
+ * Takes over a processing job the queue delivered again (scale-out: the worker holding it died,
+ * shut down, or met the database down; the queue's lock says the old run is over). False when the
+ * job is not processing any more or was started `maxAttempts` times already: a job that keeps
+ * killing workers must fail, not loop.
+ */
+export async function resumeProcessing(ctx: StoreContext, id: string, maxAttempts = DEFAULT_MAX_ATTEMPTS): Promise<boolean> {
+  const now = nowIso();
+  const result = await ctx.db
+    .updateTable('transcripts')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), claimed_by: ctx.instanceId, claimed_at: now, updated_at: now }))
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .where('deleted_at', 'is', null)
+    .where('attempts', '<', maxAttempts)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** Stores the result; false unless the job is processing (so a result never lands on a deleted row). */
 export async function completeTranscript(ctx: StoreContext, id: string, completion: TranscriptCompletion): Promise<boolean> {
   return ctx.db.transaction().execute(async (trx) => {

@@ -10,6 +10,17 @@ export interface WebhookTarget {
   authHeaderValue?: string | null;
 }
 
+/**
+ * Who delivers a transcript's webhook: `WebhookSender` retries from this process's memory
+ * (embedded `serve`); `QueuedWebhooks` schedules each attempt as a queue job, so retries survive
+ * a restart of every process (`earshot worker`).
+ */
+export interface WebhookNotifier {
+  send(transcriptId: string, status: string, target: WebhookTarget): void | Promise<void>;
+}
+
+export type AttemptResult = Pick<DeliveryAttempt, 'statusCode' | 'error'>;
+
 export interface DeliveryAttempt {
   attempt: number;
   url: string;
@@ -35,7 +46,7 @@ export interface WebhookSenderOptions {
  * backoff until the receiver answers 2xx or the attempts run out. Each attempt is reported so the
  * API can show a delivery log.
  */
-export class WebhookSender {
+export class WebhookSender implements WebhookNotifier {
   private readonly pending = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
 
@@ -58,19 +69,25 @@ export class WebhookSender {
 
   private async deliver(transcriptId: string, status: string, target: WebhookTarget): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 6;
-    const body = JSON.stringify({ transcript_id: transcriptId, status });
     for (let attempt = 1; attempt <= maxAttempts && !this.aborter.signal.aborted; attempt++) {
-      const result = await this.post(target, body).then(
-        (statusCode) => ({ statusCode, error: statusCode >= 200 && statusCode < 300 ? null : `HTTP ${statusCode}` }),
-        (error: Error) => ({ statusCode: null, error: error.message }),
-      );
+      const result = await this.attempt(transcriptId, status, target);
       await this.options.onAttempt?.(transcriptId, { attempt, url: target.url, ...result, at: new Date() });
       if (result.error === null) return;
-      if (attempt < maxAttempts) await this.sleep(this.delay(attempt));
+      if (attempt < maxAttempts) await this.sleep(this.retryDelay(attempt));
     }
   }
 
-  private delay(attempt: number): number {
+  /** One signed POST; `error` is null when the receiver answered 2xx. Never throws. */
+  attempt(transcriptId: string, status: string, target: WebhookTarget): Promise<AttemptResult> {
+    const body = JSON.stringify({ transcript_id: transcriptId, status });
+    return this.post(target, body).then(
+      (statusCode) => ({ statusCode, error: statusCode >= 200 && statusCode < 300 ? null : `HTTP ${statusCode}` }),
+      (error: Error) => ({ statusCode: null, error: error.message }),
+    );
+  }
+
+  /** Wait before the attempt after `attempt` (1 = after the first). */
+  retryDelay(attempt: number): number {
     const base = this.options.baseDelayMs ?? 1000;
     const capped = Math.min(this.options.maxDelayMs ?? 5 * 60_000, base * 2 ** (attempt - 1));
     // Jitter spreads retries from many transcripts so a recovering receiver isn't hit all at once.

@@ -116,7 +116,7 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
   async function transcribe(request: FastifyRequest, reply: FastifyReply, form: TranscriptionForm, engine: SpeechEngine): Promise<FastifyReply> {
     if (shuttingDown) throw new EarshotError('internal', 'The server is shutting down; retry the request.');
     // Held in the upload vault for the request's lifetime so /v1 and /v2 share one memory budget.
-    const held = deps.vault.put(projectOf(request), form.file);
+    const held = await deps.vault.put(projectOf(request), form.file);
     const controller = new AbortController();
     running.add(controller);
     const clientGone = new Error('the client disconnected');
@@ -150,7 +150,7 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
       if (shuttingDown) closeConnectionAfter(request, reply);
       reply.raw.off('close', onClose);
       running.delete(controller);
-      deps.vault.drop(held);
+      await deps.vault.drop(held);
     }
   }
 }

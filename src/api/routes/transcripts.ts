@@ -9,6 +9,7 @@ import { apiKeySecurity, commonErrors, TranscriptIdParams } from '../schemas/com
 import { TranscriptListQuery, TranscriptListResponse, TranscriptResponse } from '../schemas/transcript.js';
 import { TranscriptRequestSchema } from '../schemas/transcript-options.js';
 import { refuseUnsupported, resolveTranscriptRequest } from '../transcript-request.js';
+import { uploadIdOf } from '../../queue/upload-leases.js';
 
 const tags = ['transcripts'];
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -40,21 +41,32 @@ export const transcriptRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) =
     },
     async (request) => {
       const projectId = projectOf(request);
+      // The vault may be remote (Redis), so the one upload this request can name is looked up first.
+      const named = uploadIdOf(String(request.body.audio_url ?? '').trim());
+      const held = named !== null && (await vault.get(projectId, named)) !== undefined;
       const { transcript, uploadId } = resolveTranscriptRequest(request.body, {
         baseUrl: baseUrlOf(request, deps),
         allowPrivateNetworks: deps.allowPrivateNetworks,
-        hasUpload: (id) => vault.get(projectId, id) !== undefined,
+        hasUpload: (id) => held && id === named,
       });
       // Leased before the row exists, so the upload cannot expire between the check and the job.
-      if (uploadId !== null) leases.acquire(uploadId);
+      if (uploadId !== null) await leases.acquire(uploadId);
       let record: TranscriptRecord;
       try {
         record = await store.createTranscript({ ...transcript, projectId });
       } catch (err) {
-        if (uploadId !== null) leases.release(uploadId);
+        if (uploadId !== null) await leases.release(uploadId);
         throw err;
       }
-      await queue.enqueue(record.id);
+      try {
+        await queue.enqueue(record.id);
+      } catch (err) {
+        // Never leave a row queued that no queue holds: the client is told, and may retry.
+        if (await store.failTranscript(record.id, `Could not queue the job: ${(err as Error).message}`)) {
+          if (uploadId !== null) await leases.release(uploadId, record.id);
+        }
+        throw err;
+      }
       return renderTranscript(record, null);
     },
   );

@@ -9,7 +9,7 @@ import { UploadResponse } from '../schemas/transcript.js';
 
 /**
  * POST /v2/upload: the raw bytes of an audio file, whatever the content-type (the SDK sends
- * application/octet-stream). They go to the in-memory vault, never to disk, usable only by this
+ * application/octet-stream). They go to the upload vault (memory, or Redis encrypted when scaled out), never to disk, usable only by this
  * key's project, and are dropped when the job using them ends or their time-to-live passes.
  */
 export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
@@ -39,7 +39,7 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new EarshotError('audio_empty', 'The upload is empty: send the audio file as the request body.');
       }
-      const id = deps.vault.put(projectOf(request), body);
+      const id = await deps.vault.put(projectOf(request), body);
       return { upload_url: uploadUrlFor(baseUrlOf(request, deps), id) };
     },
   );

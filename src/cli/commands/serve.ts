@@ -1,5 +1,6 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig, startEarshot } from '../../app.js';
+import { port, positiveInt, runUntilSignalled } from '../process-flags.js';
 
 interface ServeFlags {
   port?: number;
@@ -73,28 +74,6 @@ export function registerServeCommand(program: Command): void {
             'or start the server with EARSHOT_API_KEYS=<key>.\n',
         );
       }
-      // Stay up until told to stop; main.ts exits the process once this action returns.
-      await new Promise<void>((resolveStop) => {
-        const stop = (signal: NodeJS.Signals) => {
-          process.stdout.write(`\n${signal}: stopping (running url jobs resume on the next start)…\n`);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void server.close().finally(resolveStop);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await runUntilSignalled(() => server.close(), (signal) => `\n${signal}: stopping (running url jobs resume on the next start)…\n`);
     });
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
-  return n;
 }

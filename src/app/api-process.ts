@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ApiKeyCache, TranscriptReadCache } from '../api/read-cache.js';
+import { buildServer } from '../api/server.js';
+import { EngineCache } from '../engines/registry.js';
+import { EarshotError } from '../errors.js';
+import { BullmqQueue } from '../queue/bullmq-queue.js';
+import { RedactedAudioCache } from '../queue/redacted-audio.js';
+import { redisOptions, requestPathRedis } from '../queue/redis.js';
+import { mountRealtime } from '../realtime/mount.js';
+import type { Store } from '../store/store.js';
+import type { EarshotConfig } from './config.js';
+import { Closer, listenUrl, openProcessStore, processLogger } from './process-parts.js';
+import { readiness, redisErrorLog, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
+
+export interface ApiProcess {
+  url: string;
+  store: Store;
+  app: FastifyInstance;
+  needsApiKey: boolean;
+  /** Database and Redis answer (for /readyz). */
+  ready(): Promise<ProcessReadiness>;
+  /** Stops taking requests and closes everything. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * `earshot api` (issue 12): the REST API and the streaming WebSocket, no transcription jobs.
+ * Uploads go to Redis (sealed), jobs to BullMQ, everything else to Postgres, so any number of api
+ * processes serve the same installation and any of them answers for any upload or transcript.
+ */
+export async function startApiProcess(config: EarshotConfig, options: { logger?: Logger } = {}): Promise<ApiProcess> {
+  const { redisUrl } = requireScaleOutSettings(config, 'api');
+  if (!config.streamTokenSecret) {
+    throw new EarshotError(
+      'config_invalid',
+      'earshot api needs EARSHOT_STREAM_TOKEN_SECRET, the same value on every api process, so a streaming token issued by one is accepted by the others.',
+    );
+  }
+  const logger = options.logger ?? processLogger(config);
+  const closer = new Closer(logger);
+  try {
+    const { store, keyring } = await openProcessStore(config, logger);
+    closer.add(() => store.close());
+    if (config.apiKeys.length > 0) await store.seedApiKeys(config.apiKeys);
+    const needsApiKey = !(await store.listApiKeys()).some((k) => k.revokedAt === null);
+
+    const redis = requestPathRedis(redisUrl, `${config.queuePrefix}:api`, config.redisTimeoutMs);
+    const redisLog = redisErrorLog(logger, 'api');
+    redis.on('error', redisLog.onError).on('ready', redisLog.onReady);
+    closer.add(() => void redis.disconnect());
+    const vault = uploadVault(config, redis, keyring);
+    const queue = new BullmqQueue({
+      producer: redis,
+      connection: redisOptions(redisUrl, `${config.queuePrefix}:api`),
+      prefix: config.queuePrefix,
+      lockMs: config.jobLockMs,
+      stalledCheckMs: config.stalledCheckMs,
+      drainMs: config.drainMs,
+      onError: redisLog.onError,
+    });
+    closer.add(() => queue.close());
+
+    // Transcription here is only what answers on the request itself: the /v1 OpenAI route and
+    // streaming (which has its own engine, see mountRealtime). Loaded on first use.
+    const engines = new EngineCache();
+    closer.add(() => engines.close());
+    // Never filled here: workers refuse redact_pii_audio when scaled out (worker.ts), so every
+    // download link answers 404 rather than pointing at one worker's memory.
+    const redactedAudio = new RedactedAudioCache({ maxTotalBytes: 0, ttlMs: 1 });
+    closer.add(() => redactedAudio.close());
+
+    const app = await buildServer({
+      store,
+      vault,
+      leases: vault,
+      queue,
+      engines,
+      redactedAudio,
+      keyCache: new ApiKeyCache(config.authCacheMs),
+      readCache: new TranscriptReadCache(config.readCacheMs),
+      maxUploadBytes: config.maxUploadBytes,
+      allowPrivateNetworks: config.allowPrivateUrls,
+      publicUrl: config.publicUrl,
+      logger,
+    });
+    const realtime = await mountRealtime(app, config, { store, logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) } });
+    closer.add(() => app.close());
+    closer.add(() => realtime.close());
+    const url = listenUrl(await realtime.listen({ port: config.port, host: config.host }), config.host);
+    logger.info(`earshot api listening on ${url} (store: ${store.kind}, queue: redis prefix ${config.queuePrefix})`);
+    return { url, store, app, needsApiKey, ready: () => readiness(store, redis, config.redisTimeoutMs), close: () => closer.close() };
+  } catch (err) {
+    await closer.close();
+    throw err;
+  }
+}

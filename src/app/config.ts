@@ -1,0 +1,120 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { EarshotError } from '../errors.js';
+import type { RealtimeSettings } from '../realtime/mount.js';
+
+/** Real-time streaming settings (issue 5) are in RealtimeSettings: TLS, session limits, `storeStreams`. */
+export interface EarshotConfig extends RealtimeSettings {
+  port: number;
+  host: string;
+  /** SQLite file, keys.json (encryption keys) and the webhook secret live here. */
+  dataDir: string;
+  /** `postgres://…` or `sqlite:///abs/file.db`; default: `<dataDir>/earshot.db`. */
+  databaseUrl?: string;
+  /** Transcription jobs run at once. */
+  concurrency: number;
+  /** Largest single upload. */
+  maxUploadBytes: number;
+  /** All uploads held in memory at once. */
+  maxUploadMemoryBytes: number;
+  /** How long an upload waits for a transcript request. */
+  uploadTtlMs: number;
+  /** How long an upload used by a transcript may wait in the queue. */
+  queuedUploadTtlMs: number;
+  /** Largest audio_url download, and its time limit. */
+  remoteMaxBytes: number;
+  remoteTimeoutMs: number;
+  /** Let audio_url and webhook_url reach loopback and private networks (tests, trusted LANs). */
+  allowPrivateUrls: boolean;
+  /** HMAC key for webhook signatures; default: generated once into `<dataDir>/webhook-secret`. */
+  webhookSecret?: string;
+  webhookMaxAttempts: number;
+  webhookBaseDelayMs: number;
+  /** EARSHOT_API_KEYS entries ("key" or "project:key"), seeded on every start. */
+  apiKeys: string[];
+  /** EARSHOT_ADMIN_KEYS: API keys that may also call admin endpoints (GET /v2/scale). */
+  adminKeys: string[];
+  /**
+   * How long a successful API-key lookup is reused (0: never); a key revoked from another
+   * process (`earshot keys revoke`) stops working within this time.
+   */
+  authCacheMs: number;
+  /**
+   * How long a completed transcript's JSON is reused (0: never). This process's deletes take
+   * effect at once; one made through another server on the same database within this time.
+   */
+  readCacheMs: number;
+  /** Origin clients use ("https://asr.example.com") when the server sits behind a proxy. */
+  publicUrl?: string;
+  logLevel: string;
+  /** `redis://…`: the queue and the upload vault of `earshot api` and `earshot worker` (docs/scale-out.md). */
+  redisUrl?: string;
+  /** Prefix of every Redis key (BullMQ's `prefix`), so several installations can share one Redis. */
+  queuePrefix: string;
+  /**
+   * How long a worker's claim on a job lasts without renewal (renewed at half this while it runs):
+   * a worker killed mid-job has its job picked up by another at most lock + stalled-check later.
+   */
+  jobLockMs: number;
+  /** How often workers look for jobs whose claim lapsed. */
+  stalledCheckMs: number;
+  /** Longest wait for one Redis command on a request's path (it answers 503 instead of hanging). */
+  redisTimeoutMs: number;
+  /** SIGTERM: how long running jobs may take to finish before they are handed back to the queue. */
+  drainMs: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** Defaults, then environment variables, then the flags given (issue 4's `earshot serve`). */
+export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.ProcessEnv = process.env): EarshotConfig {
+  const num = (name: string, fallback: number, min = 1): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new EarshotError('config_invalid', `${name} must be a whole number of at least ${min}, got "${raw}".`);
+    return value;
+  };
+  const flag = (name: string): boolean => /^(1|true|yes|on)$/i.test(env[name]?.trim() ?? '');
+  const config: EarshotConfig = {
+    port: num('EARSHOT_PORT', 8080, 0),
+    host: env.EARSHOT_HOST || '127.0.0.1',
+    dataDir: env.EARSHOT_DATA_DIR || './.earshot',
+    databaseUrl: env.EARSHOT_DATABASE_URL || undefined,
+    concurrency: num('EARSHOT_CONCURRENCY', Math.max(1, Math.floor(availableParallelism() / 2))),
+    maxUploadBytes: num('EARSHOT_MAX_UPLOAD_BYTES', 512 * MiB),
+    maxUploadMemoryBytes: num('EARSHOT_MAX_UPLOAD_MEMORY_BYTES', 2048 * MiB),
+    uploadTtlMs: num('EARSHOT_UPLOAD_TTL_SECONDS', 3600) * 1000,
+    queuedUploadTtlMs: num('EARSHOT_QUEUED_UPLOAD_TTL_SECONDS', 24 * 3600) * 1000,
+    remoteMaxBytes: num('EARSHOT_MAX_REMOTE_BYTES', 2048 * MiB),
+    remoteTimeoutMs: num('EARSHOT_REMOTE_TIMEOUT_SECONDS', 600) * 1000,
+    allowPrivateUrls: flag('EARSHOT_ALLOW_PRIVATE_URLS'),
+    webhookSecret: env.EARSHOT_WEBHOOK_SECRET || undefined,
+    webhookMaxAttempts: num('EARSHOT_WEBHOOK_MAX_ATTEMPTS', 6),
+    webhookBaseDelayMs: num('EARSHOT_WEBHOOK_RETRY_BASE_MS', 1000),
+    apiKeys: (env.EARSHOT_API_KEYS ?? '').split(/[\s,]+/).filter((k) => k !== ''),
+    adminKeys: (env.EARSHOT_ADMIN_KEYS ?? '').split(/[\s,]+/).filter((k) => k !== ''),
+    authCacheMs: num('EARSHOT_AUTH_CACHE_MS', 2000, 0),
+    readCacheMs: num('EARSHOT_READ_CACHE_MS', 5000, 0),
+    publicUrl: env.EARSHOT_PUBLIC_URL || undefined,
+    logLevel: env.EARSHOT_LOG_LEVEL || 'info',
+    tlsCert: env.EARSHOT_TLS_CERT || undefined,
+    tlsKey: env.EARSHOT_TLS_KEY || undefined,
+    // A real-time session takes about 0.17 of a core (bench/streaming.ts); 3 per core leaves room for batch jobs.
+    streamMaxSessions: num('EARSHOT_STREAM_MAX_SESSIONS', 3 * availableParallelism()),
+    streamMaxSessionsPerKey: env.EARSHOT_STREAM_MAX_SESSIONS_PER_KEY ? num('EARSHOT_STREAM_MAX_SESSIONS_PER_KEY', 1) : undefined,
+    streamInactivitySeconds: num('EARSHOT_STREAM_INACTIVITY_SECONDS', 120),
+    streamMaxSessionSeconds: num('EARSHOT_STREAM_MAX_SESSION_SECONDS', 3 * 3600),
+    storeStreams: flag('EARSHOT_STORE_STREAMS'),
+    streamTokenSecret: env.EARSHOT_STREAM_TOKEN_SECRET || undefined,
+    redisUrl: env.EARSHOT_REDIS_URL || undefined,
+    queuePrefix: env.EARSHOT_QUEUE_PREFIX || 'earshot',
+    jobLockMs: num('EARSHOT_JOB_LOCK_MS', 30_000, 1000),
+    stalledCheckMs: num('EARSHOT_STALLED_CHECK_MS', 30_000, 500),
+    redisTimeoutMs: num('EARSHOT_REDIS_TIMEOUT_MS', 5000, 100),
+    drainMs: num('EARSHOT_DRAIN_SECONDS', 25, 0) * 1000,
+  };
+  for (const [key, value] of Object.entries(flags)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  config.dataDir = resolve(config.dataDir);
+  return config;
+}

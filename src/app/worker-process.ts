@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import { DEFAULT_ENGINE, EngineCache } from '../engines/registry.js';
+import { EarshotError } from '../errors.js';
+import { llmConfigFromEnv } from '../intelligence/llm/config.js';
+import { BullmqQueue } from '../queue/bullmq-queue.js';
+import { backgroundRedis, redisOptions } from '../queue/redis.js';
+import { TranscriptWorker } from '../queue/worker.js';
+import type { Store } from '../store/store.js';
+import { QueuedWebhooks } from '../webhooks/queued-webhooks.js';
+import { WebhookSender } from '../webhooks/sender.js';
+import type { EarshotConfig } from './config.js';
+import { Closer, openProcessStore, processLogger, storeLoggerOf } from './process-parts.js';
+import { readiness, redisErrorLog, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
+import { webhookSecret } from './webhook-secret.js';
+
+/** Which stages a worker runs; only whole jobs (`all`) exist so far. */
+export const WORKER_STAGES = ['all', 'asr', 'intelligence'] as const;
+export type WorkerStages = (typeof WORKER_STAGES)[number];
+
+/** Webhook attempts in flight at once per worker: each is one short HTTP request. */
+const WEBHOOK_CONCURRENCY = 4;
+
+export interface WorkerProcess {
+  store: Store;
+  /** Database and Redis answer. */
+  ready(): Promise<ProcessReadiness>;
+  /** SIGTERM: stops taking jobs, lets running ones finish for `drainMs`, hands the rest back. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  stages: WorkerStages;
+  logger?: Logger;
+  /** Where jobs get their speech engine; one per process by default. */
+  engines?: EngineCache;
+}
+
+/**
+ * `earshot worker` (issue 12): takes transcript jobs from BullMQ, reads their audio from the Redis
+ * vault, writes results to Postgres, and delivers webhooks as queue jobs. Any number of workers
+ * share one queue; a worker killed mid-job has its job finished by another (bullmq-queue.ts).
+ */
+export async function startWorkerProcess(config: EarshotConfig, options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const { redisUrl } = requireScaleOutSettings(config, 'worker');
+  if (options.stages !== 'all') {
+    throw new EarshotError(
+      'config_invalid',
+      `--stages ${options.stages} is not built yet: jobs are not split into ASR and intelligence stages on the queue, so every worker runs whole jobs. Use --stages all (the default).`,
+    );
+  }
+  const logger = options.logger ?? processLogger(config);
+  const closer = new Closer(logger);
+  try {
+    const { store, keyring } = await openProcessStore(config, logger);
+    closer.add(() => store.close());
+
+    // Commands wait out a dropped connection instead of failing the job that issued them.
+    const redis = backgroundRedis(redisUrl, `${config.queuePrefix}:worker`);
+    const redisLog = redisErrorLog(logger, 'worker');
+    redis.on('error', redisLog.onError).on('ready', redisLog.onReady);
+    closer.add(() => void redis.disconnect());
+    const vault = uploadVault(config, redis, keyring);
+
+    const engines = options.engines ?? new EngineCache();
+    closer.add(() => engines.close());
+    try {
+      await engines.get(DEFAULT_ENGINE);
+    } catch (err) {
+      logger.warn(`speech engine ${DEFAULT_ENGINE} is not ready: ${(err as Error).message}`);
+    }
+
+    const connection = redisOptions(redisUrl, `${config.queuePrefix}:worker`);
+    const webhooks = new QueuedWebhooks({
+      producer: redis,
+      connection,
+      prefix: config.queuePrefix,
+      store,
+      sender: new WebhookSender({
+        secret: config.webhookSecret ?? (await webhookSecret(config.dataDir, storeLoggerOf(logger))),
+        maxAttempts: config.webhookMaxAttempts,
+        baseDelayMs: config.webhookBaseDelayMs,
+        allowPrivateNetworks: config.allowPrivateUrls,
+      }),
+      maxAttempts: config.webhookMaxAttempts,
+      onError: redisLog.onError,
+    });
+    closer.add(() => webhooks.close());
+    const queue = new BullmqQueue({
+      producer: redis,
+      connection,
+      prefix: config.queuePrefix,
+      lockMs: config.jobLockMs,
+      stalledCheckMs: config.stalledCheckMs,
+      drainMs: config.drainMs,
+      onError: redisLog.onError,
+    });
+    // Closed first (last in): running jobs finish and schedule their webhooks before the rest goes.
+    closer.add(() => queue.close());
+
+    const worker = new TranscriptWorker({
+      store,
+      vault,
+      leases: vault,
+      engines,
+      queue,
+      webhooks,
+      remote: { maxBytes: config.remoteMaxBytes, timeoutMs: config.remoteTimeoutMs, allowPrivateNetworks: config.allowPrivateUrls },
+      logger,
+      redactedAudio: null,
+      llm: llmConfigFromEnv(),
+    });
+    const resubmitted = await worker.resubmitUnfinished();
+    webhooks.deliver(WEBHOOK_CONCURRENCY);
+    queue.process(worker.handle, config.concurrency);
+    logger.info(`earshot worker ready: ${config.concurrency} job(s) at once, stages ${options.stages}, ${resubmitted} unfinished transcript(s) submitted`);
+    return { store, ready: () => readiness(store, redis, config.redisTimeoutMs), close: () => closer.close() };
+  } catch (err) {
+    await closer.close();
+    throw err;
+  }
+}

@@ -1,0 +1,124 @@
+import { DelayedError, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobHandler, JobQueue } from './queue.js';
+import { queueUnavailable, type RedisConnectionOptions } from './redis.js';
+import { MAX_STARTS } from './worker.js';
+
+export const TRANSCRIPT_QUEUE = 'transcripts';
+
+export interface BullmqQueueOptions {
+  /** The client jobs are added with (an api process's fails fast: see requestPathRedis). */
+  producer: Redis;
+  /** Options for the worker's own connections (BullMQ opens them; they block while waiting for jobs). */
+  connection: RedisConnectionOptions;
+  prefix: string;
+  /** See EarshotConfig.jobLockMs / stalledCheckMs / drainMs. */
+  lockMs: number;
+  stalledCheckMs: number;
+  drainMs: number;
+  onError(err: Error): void;
+}
+
+/**
+ * The scale-out queue (issue 12): BullMQ on Redis. Job id = transcript id, so submitting a
+ * transcript twice is a no-op. A worker's claim is a lock it renews while the job runs; when it
+ * dies the lock lapses, another worker's stalled-job check puts the job back, and that worker takes
+ * the transcript over (the store's conditional updates decide which completion counts).
+ */
+export class BullmqQueue implements JobQueue {
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private readonly aborter = new AbortController();
+  private lastDepth = 0;
+  private depthAsked = 0;
+  private closed?: Promise<void>;
+
+  constructor(private readonly options: BullmqQueueOptions) {
+    this.queue = new Queue(TRANSCRIPT_QUEUE, { connection: options.producer, prefix: options.prefix });
+    this.queue.on('error', options.onError);
+  }
+
+  async enqueue(transcriptId: string): Promise<void> {
+    try {
+      await this.queue.add('transcribe', {}, {
+        jobId: transcriptId,
+        // A handler that throws met the database or Redis down (failures of the job itself are
+        // stored, not thrown): try again later rather than lose the job.
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2000 },
+        // Kept a day so a late duplicate submission still finds the id and is ignored.
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+    } catch (err) {
+      throw queueUnavailable(err);
+    }
+  }
+
+  process(handler: JobHandler, concurrency: number): void {
+    const signal = this.aborter.signal;
+    this.worker = new Worker(
+      TRANSCRIPT_QUEUE,
+      async (job, token) => {
+        await handler(job.id!, signal);
+        if (signal.aborted) {
+          // Shutting down mid-job: straight back to the queue for another worker.
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
+      },
+      {
+        connection: this.options.connection,
+        prefix: this.options.prefix,
+        concurrency: Math.max(1, concurrency),
+        lockDuration: this.options.lockMs,
+        stalledInterval: this.options.stalledCheckMs,
+        // The store fails a transcript started MAX_STARTS times (worker.ts claim); one more
+        // delivery lets that happen instead of BullMQ failing the job with the row left processing.
+        maxStalledCount: MAX_STARTS,
+      },
+    );
+    this.worker.on('error', this.options.onError);
+  }
+
+  /** Waiting, delayed and running jobs of every worker, as last counted (refreshed at most once a second). */
+  depth(): number {
+    if (Date.now() - this.depthAsked > 1000) {
+      this.depthAsked = Date.now();
+      this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized').then(
+        (counts) => (this.lastDepth = Object.values(counts).reduce((a, b) => a + b, 0)),
+        () => {},
+      );
+    }
+    return this.lastDepth;
+  }
+
+  /** Whether Redis answers for this queue. */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.queue.getJobCounts('waiting');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Stops taking jobs; running ones get `drainMs` to finish, then are aborted and handed back to
+   * the queue (SIGTERM drains: issue 12 item 5).
+   */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (this.worker) {
+        const timer = setTimeout(() => this.aborter.abort(), this.options.drainMs);
+        try {
+          await this.worker.close();
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+      await this.queue.close();
+    })();
+    return this.closed;
+  }
+}
