@@ -66,6 +66,11 @@ export interface EngineOptions {
    * a long file's segments and concurrent jobs then use several cores.
    */
   parallelism?: number;
+  /**
+   * What the engine will serve, so it can load that up front: whole files' segments (default) or
+   * real-time streams. Engines whose decoders serve both ignore it.
+   */
+  warmUp?: 'files' | 'streams';
 }
 
 export interface EngineFactory {

@@ -7,6 +7,16 @@ import { PipelineGraph, type PipelineEvent, type Stage } from './graph.js';
 import { recognizeSegments } from './stages/asr.js';
 import { trimPcm, type AudioRange } from './stages/trim.js';
 
+/**
+ * How a file's speech is cut into utterances for recognition. Each utterance is decoded on its
+ * own and normalised with its own cepstral mean, so utterances should be sentences, not the
+ * fragments between every breath: pauses under a second stay inside one, and the 300 ms of
+ * padding keeps soft word onsets and some background for the normalisation. Measured on the
+ * real-recordings set (docs/evaluation.md): the old 500 ms / 200 ms / 20 s cut words at every
+ * pause of a speech, and the engine lost them.
+ */
+export const UTTERANCE_VAD = { minSilenceMs: 1000, speechPadMs: 300, maxSegmentMs: 30_000 } as const satisfies SegmenterOptions;
+
 export interface TranscribeProgress {
   /** Audio decoded and searched for speech so far, and the total when ffmpeg knows it. */
   processedMs: number;
@@ -85,6 +95,7 @@ export async function transcribeAudio(
       inputs: ['decode'],
       run: (v) =>
         segmentSpeech(v.decode!, {
+          ...UTTERANCE_VAD,
           ...options.vad,
           onProgress: (processedMs) => options.onProgress?.({ processedMs: offsetMs + processedMs, durationMs }),
         }),

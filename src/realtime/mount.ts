@@ -46,7 +46,7 @@ export async function mountRealtime(app: FastifyInstance, settings: RealtimeSett
 
   // Sessions hold a decoder each for their whole length, so streaming gets its own engine whose
   // pool grows (lazily) to the session limit, and never waits for batch jobs' decoders.
-  const engines = new EngineCache({ parallelism: settings.streamMaxSessions });
+  const engines = new EngineCache({ parallelism: settings.streamMaxSessions, warmUp: 'streams' });
   const engine = () => engines.get(DEFAULT_ENGINE);
   // The engine loads with the first session (its Begin goes out at once; audio waits in the queue
   // meanwhile), so a server used only for batch jobs never holds a streaming decoder. The VAD

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ModelRegistry } from '../../src/engines/models/registry.js';
 import { NORMALIZATION_VERSION } from '../../src/eval/normalize.js';
+import { UTTERANCE_VAD } from '../../src/pipeline/transcribe.js';
 import type { EvalResults } from '../../src/eval/results.js';
 import { wordErrorRate } from '../../src/eval/wer.js';
 import { librivoxClips, LIBRIVOX_DIR } from '../helpers/librivox.js';
@@ -81,7 +82,7 @@ test('eval scores every file and the whole set, records its settings, and gates 
   assert.equal(results.model, 'en-us');
   assert.match(results.earshotVersion, /^\d+\.\d+\.\d+/);
   assert.equal(results.settings.normalization.version, NORMALIZATION_VERSION);
-  assert.equal(results.settings.vad.minSilenceMs, 500);
+  assert.equal(results.settings.vad.minSilenceMs, UTTERANCE_VAD.minSilenceMs);
   assert.ok(!Number.isNaN(Date.parse(results.date)));
   assert.equal(results.files.length, 5);
   for (const f of results.files) {

@@ -4,8 +4,13 @@
  * Why: pocketsphinx 5prealpha adapts its CMN mean after every utterance and keeps it for the life
  * of the decoder; ps_start_stream() resets the front end's noise and VAD state but not CMN. A
  * pooled decoder would then transcribe the same audio differently depending on which job ran
- * before it. Restoring the state captured right after ps_init makes each recognize() decode as a
- * freshly loaded decoder does (and as `pocketsphinx_continuous` does on one file).
+ * before it. Restoring the state captured right after ps_init makes each use decode as a freshly
+ * loaded decoder does (and as `pocketsphinx_continuous` does on one file).
+ *
+ * The CMN *type* is part of that state: the en-us model asks for batch CMN (its feat.params), and
+ * sphinxbase silently switches a decoder to live CMN, for good, the first time it is fed audio in
+ * pieces. Restoring it lets a whole-utterance decode (utterance.ts) normalise with the utterance's
+ * own mean again, whatever the decoder did before.
  *
  * There is no API for this, so the public structs from sphinxbase/feat.h (`feat_t`, up to
  * `cmn_struct`) and sphinxbase/cmn.h (`cmn_t`) are read and written through koffi. The layout is
@@ -68,7 +73,8 @@ export function captureChannel(koffi: Koffi, feat: Ptr): ChannelSnapshot | null 
   types ??= structs(koffi);
   const { FeatHead, Cmn } = types;
   const head = koffi.decode(feat, FeatHead) as FeatHeadValue;
-  if (!head.cmn_struct || head.cmn === 0) return null;
+  // sphinxbase's cmn_type_e: 0 none, 1 batch, 2 live; anything else means the layout is not ours.
+  if (!head.cmn_struct || (head.cmn !== 1 && head.cmn !== 2)) return null;
   const cmnPtr = head.cmn_struct;
   const cmn = koffi.decode(cmnPtr, Cmn) as CmnValue;
   // A fresh feat_t has one CMN value per cepstral coefficient and no frames accumulated yet.
@@ -79,6 +85,8 @@ export function captureChannel(koffi: Koffi, feat: Ptr): ChannelSnapshot | null 
   if (![...mean, ...sum].every(Number.isFinite)) return null;
 
   const nframeOffset = koffi.offsetof(Cmn, 'nframe');
+  const typeOffset = koffi.offsetof(FeatHead, 'cmn');
+  const type = head.cmn;
   const meanPtr = cmn.cmn_mean;
   const sumPtr = cmn.sum;
   return {
@@ -86,6 +94,7 @@ export function captureChannel(koffi: Koffi, feat: Ptr): ChannelSnapshot | null 
       koffi.encode(meanPtr, 'float', mean, mean.length);
       koffi.encode(sumPtr, 'float', sum, sum.length);
       koffi.encode(cmnPtr, nframeOffset, 'int32_t', 0);
+      koffi.encode(feat, typeOffset, 'int', type);
     },
   };
 }

@@ -29,6 +29,15 @@ export function decoderArgs(model: PocketsphinxModel, extra: Record<string, stri
 }
 
 /**
+ * For decoders that take whole utterances (decodeWhole). With the default `-remove_silence yes`
+ * the front end drops the frames it hears as silence before search, so every word after a pause
+ * inside an utterance would be timed too early by the length of that pause; a streaming decode
+ * avoids it by ending the utterance at each pause, a whole-utterance decode cannot. Silence left
+ * in is recognised as `<sil>` and costs little search.
+ */
+export const WHOLE_UTTERANCE_ARGS: Readonly<Record<string, string>> = { '-remove_silence': 'no' };
+
+/**
  * Builds and selects the search of a decoder created without one (see vocabulary-search.ts), for
  * instance the default LM interpolated with boosted words. Runs once, before any audio.
  */
@@ -117,6 +126,28 @@ export class Decoder {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * Decodes `pcm` as one complete utterance in a single native call (on a worker thread) and
+   * returns its final segmentation. Fed whole, sphinxbase normalises the cepstra with the
+   * utterance's own mean when the model asks for batch CMN, as the en-us model does; fed in
+   * pieces it can only start from the model's stored mean, which suits few microphones.
+   * Use a decoder made with WHOLE_UTTERANCE_ARGS, or word times shift (see that constant).
+   */
+  async decodeWhole(pcm: Int16Array): Promise<DecodedSegment[]> {
+    this.resetStream();
+    this.startUtterance();
+    this.running = true;
+    try {
+      const frames = await callAsync(this.lib.ps_process_raw_async, this.ps, pcm, pcm.length, 0, 1);
+      this.expectOk(frames, 'ps_process_raw');
+    } finally {
+      // On failure the utterance stays open: the pool frees a decoder released as unhealthy.
+      this.running = false;
+    }
+    await this.endUtterance();
+    return this.finalSegments();
   }
 
   /** Whether pocketsphinx's voice activity detector currently hears speech. */

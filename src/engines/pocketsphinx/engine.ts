@@ -1,14 +1,15 @@
 /** The default, fully offline speech engine: CMU PocketSphinx through libpocketsphinx. */
 import { EarshotError } from '../../errors.js';
-import type { EngineOptions, IncrementalRecognizer, Recognition, RecognizeOptions, SpeechEngine } from '../engine.js';
-import { Decoder } from './decoder.js';
+import { ENGINE_SAMPLE_RATE, type EngineOptions, type IncrementalRecognizer, type Recognition, type RecognizeOptions, type SpeechEngine } from '../engine.js';
+import { Decoder, WHOLE_UTTERANCE_ARGS } from './decoder.js';
 import { DecoderPool } from './decoder-pool.js';
 import { loadPocketsphinx } from './library.js';
 import { configuredModel, resolveModel } from './model.js';
 import { PocketsphinxRecognizer } from './recognizer.js';
-import { DecodingStream } from './stream.js';
+import { recognition } from './stream.js';
 import { VocabularyDecoders } from './vocabulary-decoders.js';
 import type { VocabularyReport } from './vocabulary-search.js';
+import { toWords } from './words.js';
 
 export interface PocketsphinxOptions extends EngineOptions {
   /**
@@ -17,8 +18,9 @@ export interface PocketsphinxOptions extends EngineOptions {
    */
   model?: string;
   /**
-   * Decoders kept loaded, i.e. utterances decoded at the same time (default 1). Each one holds
-   * its own copy of the model, about 95 MB for en-us, and is loaded on first need.
+   * Decoders kept loaded, i.e. utterances decoded at the same time (default 1), for whole
+   * utterances and for streams alike. Each one holds its own copy of the model, about 95 MB for
+   * en-us, and is loaded on first need.
    */
   poolSize?: number;
   /** A pronunciation dictionary to use instead of the model's. */
@@ -30,45 +32,63 @@ export interface PocketsphinxOptions extends EngineOptions {
   vocabularyDecoders?: number;
 }
 
+/**
+ * Decoders of one kind: the shared pool plus pools for custom vocabularies. Whole utterances and
+ * streams need differently configured decoders (WHOLE_UTTERANCE_ARGS), so each kind has its own.
+ */
+interface DecoderSet {
+  shared: DecoderPool<Decoder>;
+  vocabularies: VocabularyDecoders;
+}
+
 export class PocketsphinxEngine implements SpeechEngine {
   readonly name = 'pocketsphinx';
 
   private constructor(
     readonly model: string,
-    private readonly pool: DecoderPool<Decoder>,
-    private readonly vocabularies: VocabularyDecoders,
+    private readonly utterances: DecoderSet,
+    private readonly streams: DecoderSet,
   ) {}
 
   /**
-   * Checks the library and model files, then loads the first decoder, so a broken install fails
-   * here rather than on the first request, and the first request does not wait for the load.
+   * Checks the library and model files, then loads the first decoder of the kind `warmUp` names
+   * (whole utterances by default), so a broken install fails here rather than on the first
+   * request, and the first request does not wait for the load. The other kind loads on first need.
    */
   static async create(options: PocketsphinxOptions = {}): Promise<PocketsphinxEngine> {
     await loadPocketsphinx();
     const chosen = await configuredModel(options);
     const model = resolveModel(chosen.model, { ...options, modelsDir: chosen.modelsDir });
-    const pool = new DecoderPool(() => Decoder.create(model), options.poolSize ?? options.parallelism ?? 1);
-    pool.release(await pool.acquire());
-    return new PocketsphinxEngine(chosen.model, pool, new VocabularyDecoders(model, options.vocabularyDecoders ?? 2));
+    const size = options.poolSize ?? options.parallelism ?? 1;
+    const keep = options.vocabularyDecoders ?? 2;
+    const set = (extra: Record<string, string>): DecoderSet => ({
+      shared: new DecoderPool(() => Decoder.create(model, extra), size),
+      vocabularies: new VocabularyDecoders(model, keep, extra),
+    });
+    const utterances = set({ ...WHOLE_UTTERANCE_ARGS });
+    const streams = set({});
+    const first = options.warmUp === 'streams' ? streams.shared : utterances.shared;
+    first.release(await first.acquire());
+    return new PocketsphinxEngine(chosen.model, utterances, streams);
   }
 
   /**
-   * `prompt` is ignored: pocketsphinx has no prompt. `vocabulary` adds missing words to the
-   * dictionary and boosts all of its words, on a decoder kept for that vocabulary.
+   * Decodes the segment as one utterance, normalised with its own cepstral mean (see
+   * Decoder.decodeWhole), which is what keeps accuracy on recordings whose microphone and level
+   * are far from the model's training data. `prompt` is ignored: pocketsphinx has no prompt.
+   * `vocabulary` adds missing words to the dictionary and boosts all of its words, on a decoder
+   * kept for that vocabulary.
    */
   async recognize(pcm: Int16Array, options: RecognizeOptions = {}): Promise<Recognition> {
     checkPcm(pcm);
     const offsetMs = checkOffset(options.offsetMs);
-    const pool = this.poolFor(options);
+    const pool = poolFor(this.utterances, options);
     const decoder = await pool.acquire();
-    const stream = new DecodingStream(decoder, offsetMs);
     let healthy = false;
     try {
-      stream.begin();
-      await stream.feed(pcm);
-      const result = await stream.finish();
+      const segments = pcm.length === 0 ? [] : await decoder.decodeWhole(pcm);
       healthy = true;
-      return result;
+      return recognition(toWords(segments, { offsetMs, maxMs: (pcm.length * 1000) / ENGINE_SAMPLE_RATE }));
     } finally {
       pool.release(decoder, healthy);
     }
@@ -77,7 +97,7 @@ export class PocketsphinxEngine implements SpeechEngine {
   /** Waits for a free decoder (the pool may be busy) and keeps it until the recognizer closes. */
   async createRecognizer(options: RecognizeOptions = {}): Promise<IncrementalRecognizer> {
     const offsetMs = checkOffset(options.offsetMs);
-    const pool = this.poolFor(options);
+    const pool = poolFor(this.streams, options);
     const decoder = await pool.acquire();
     try {
       return new PocketsphinxRecognizer(decoder, pool, offsetMs);
@@ -89,23 +109,30 @@ export class PocketsphinxEngine implements SpeechEngine {
 
   /** Frees idle decoders now; decoders held by open recognizers are freed when those close. */
   async close(): Promise<void> {
-    this.pool.close();
-    this.vocabularies.close();
+    for (const set of [this.utterances, this.streams]) {
+      set.shared.close();
+      set.vocabularies.close();
+    }
   }
 
   /** What a vocabulary added and boosted, once a decoder for it has been built (diagnostics, tests). */
   vocabularyReport(vocabulary: NonNullable<RecognizeOptions['vocabulary']>): VocabularyReport | undefined {
-    return this.vocabularies.report(vocabulary);
+    return this.utterances.vocabularies.report(vocabulary) ?? this.streams.vocabularies.report(vocabulary);
   }
 
-  private poolFor(options: RecognizeOptions): DecoderPool<Decoder> {
-    return (options.vocabulary && this.vocabularies.pool(options.vocabulary)) || this.pool;
-  }
-
-  /** Loaded decoders, busy ones and queued requests (for health endpoints and tests). */
+  /** Loaded decoders, busy ones and queued requests of the whole-utterance pool (health, tests). */
   get stats() {
-    return this.pool.stats;
+    return this.utterances.shared.stats;
   }
+
+  /** The same for the stream decoders. */
+  get streamStats() {
+    return this.streams.shared.stats;
+  }
+}
+
+function poolFor(set: DecoderSet, options: RecognizeOptions): DecoderPool<Decoder> {
+  return (options.vocabulary && set.vocabularies.pool(options.vocabulary)) || set.shared;
 }
 
 function checkPcm(pcm: unknown): void {

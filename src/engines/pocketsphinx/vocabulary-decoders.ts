@@ -33,6 +33,8 @@ export class VocabularyDecoders {
     private readonly model: PocketsphinxModel,
     /** Vocabularies kept loaded when idle (at least 1). */
     private readonly keep: number,
+    /** Decoder options (for instance WHOLE_UTTERANCE_ARGS), the same for every vocabulary. */
+    private readonly extra: Readonly<Record<string, string>> = {},
   ) {}
 
   /**
@@ -66,7 +68,7 @@ export class VocabularyDecoders {
       this.entries.delete(key);
     } else {
       const { setup, report } = vocabularySearch(this.model, normalized);
-      entry = { pool: new DecoderPool(() => Decoder.create(this.model, {}, setup), 1), report };
+      entry = { pool: new DecoderPool(() => Decoder.create(this.model, { ...this.extra }, setup), 1), report };
     }
     this.entries.set(key, entry);
     this.evictIdle(key);
