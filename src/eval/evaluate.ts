@@ -7,7 +7,7 @@
 import { loadAudioSource } from '../audio/source.js';
 import type { SegmenterOptions } from '../audio/vad/segmenter.js';
 import type { RecognizeOptions, SpeechEngine } from '../engines/engine.js';
-import { transcribeAudio } from '../pipeline/transcribe.js';
+import { transcribeAudio, UTTERANCE_VAD } from '../pipeline/transcribe.js';
 import { ratioOf, summarizeConditions } from './conditions.js';
 import type { ManifestEntry } from './manifest.js';
 import { NORMALIZATION_VERSION } from './normalize.js';
@@ -17,10 +17,10 @@ import { counts, totalsOf } from './totals.js';
 import { characterErrorRate, wordErrorRate } from './wer.js';
 
 /**
- * The segmenter's defaults (src/audio/vad/segmenter.ts), recorded with every result so a later
- * change of default shows up as a change of settings rather than as an unexplained WER shift.
+ * The VAD settings of file transcription (the segmenter's defaults and UTTERANCE_VAD), recorded
+ * with every result so a later change of default shows up as a change of settings rather than as an unexplained WER shift.
  */
-export const VAD_DEFAULTS = { threshold: 0.5, minSilenceMs: 500, minSpeechMs: 250, speechPadMs: 200, maxSegmentMs: 20_000 } as const;
+export const VAD_DEFAULTS = { threshold: 0.5, minSpeechMs: 250, ...UTTERANCE_VAD } as const;
 
 export interface EvaluateOptions {
   /** Shown in the results; usually the manifest's path. */
