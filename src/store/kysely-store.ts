@@ -111,6 +111,11 @@ export class KyselyStore implements Store {
     return appliedMigrations(this.#ctx.db, this.#ctx.backend);
   }
 
+  async ping(): Promise<void> {
+    if (this.#closing) throw new EarshotError('store_unavailable', 'the store is closed');
+    await this.#ctx.db.selectFrom('projects').select('id').limit(1).execute();
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#ctx.db.destroy();
     return this.#closing;

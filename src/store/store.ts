@@ -69,6 +69,11 @@ export interface Store {
   rotateEncryption(options?: { batchSize?: number }): Promise<RotationResult>;
   /** Migration versions recorded as applied, oldest first. */
   appliedMigrations(): Promise<string[]>;
+  /**
+   * Readiness (issue 12): one read of this installation's own tables, so an unreachable database
+   * and a dropped schema both throw. Callers bound the wait (src/observability/readiness.ts).
+   */
+  ping(): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
 }
