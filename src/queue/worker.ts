@@ -3,6 +3,7 @@ import type { AudioVault } from '../audio/upload-vault.js';
 import { DEFAULT_ENGINE, type EngineCache } from '../engines/registry.js';
 import { EarshotError, isEarshotError } from '../errors.js';
 import type { AudioRange } from '../pipeline/stages/trim.js';
+import type { PipelineEvent } from '../pipeline/graph.js';
 import { transcribeAudio, type TranscribeOptions } from '../pipeline/transcribe.js';
 import type { Store, TranscriptJob, TranscriptOptions } from '../store/store.js';
 import type { WebhookNotifier } from '../webhooks/sender.js';
@@ -18,7 +19,16 @@ export interface WorkerLogger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** A logger whose every line carries these fields (pino's child): `transcript_id` per job. */
+  child?(bindings: { transcript_id: string }): WorkerLogger;
 }
+
+/** What a job went through, for metrics (src/observability/job-observer.ts). */
+export type JobEvent =
+  | { type: 'processing'; transcriptId: string }
+  | { type: 'stage'; transcriptId: string; event: PipelineEvent }
+  | { type: 'completed'; transcriptId: string; audioSeconds: number; processingSeconds: number }
+  | { type: 'error'; transcriptId: string };
 
 export interface TranscriptWorkerOptions {
   store: Store;
@@ -38,6 +48,7 @@ export interface TranscriptWorkerOptions {
   redactedAudio: RedactedAudioCache | null;
   /** Chat endpoint for summaries and chapter titles; offline methods without it. */
   llm?: LlmConfig;
+  onJobEvent?: (event: JobEvent) => void;
 }
 
 /** Uploaded bytes live only in memory (issue 4, privacy), so a restart loses them. */
@@ -110,21 +121,26 @@ export class TranscriptWorker {
   }
 
   private async run(id: string, signal: AbortSignal): Promise<void> {
-    const { store, logger, vault } = this.options;
+    const { store, vault } = this.options;
+    // Every line about this job carries transcript_id, so one transcript can be followed across processes.
+    const logger = this.options.logger.child?.({ transcript_id: id }) ?? this.options.logger;
+    const report = this.options.onJobEvent ?? (() => {});
     const job = await store.getJob(id);
     if (!job || job.deletedAt) return;
     const uploadId = job.audioKind === 'upload' && job.audioUrl ? uploadIdOf(job.audioUrl) : null;
     if (!(await this.claim(job, logger))) return;
     let handedBack = false;
     try {
+      report({ type: 'processing', transcriptId: id });
       const started = Date.now();
       try {
-        const { transcript, intelligence, redactedAudio } = await this.transcribe(job, uploadId, signal);
+        const { transcript, intelligence, redactedAudio } = await this.transcribe(job, uploadId, signal, logger);
         if (redactedAudio) this.options.redactedAudio?.put(job.projectId, id, redactedAudio);
         // Conditional on `processing`: of two workers that both ran a job, one write wins, and
         // only that one sends the webhook.
         if (await store.completeTranscript(id, { result: toStoredResult(transcript, intelligence), audioDuration: transcript.durationMs / 1000 })) {
           logger.info(`transcript ${id} completed in ${Date.now() - started} ms (${(transcript.durationMs / 1000).toFixed(1)} s of audio)`);
+          report({ type: 'completed', transcriptId: id, audioSeconds: transcript.durationMs / 1000, processingSeconds: (Date.now() - started) / 1000 });
           await this.notify(job, 'completed');
         }
       } catch (err) {
@@ -134,13 +150,19 @@ export class TranscriptWorker {
           // fetched again on the next start (store.claimInterrupted); an upload's bytes die with
           // this process, so say so now.
           handedBack = vault.shared;
-          if (!vault.shared && uploadId !== null && (await store.failTranscript(id, REUPLOAD_AFTER_SHUTDOWN))) await this.notify(job, 'error');
+          if (!vault.shared && uploadId !== null && (await store.failTranscript(id, REUPLOAD_AFTER_SHUTDOWN))) {
+            report({ type: 'error', transcriptId: id });
+            await this.notify(job, 'error');
+          }
           return;
         }
         const message = failureMessage(err);
         if (!isEarshotError(err) || err.status >= 500) logger.error(`transcript ${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         else logger.info(`transcript ${id} failed: ${message}`);
-        if (await store.failTranscript(id, message)) await this.notify(job, 'error');
+        if (await store.failTranscript(id, message)) {
+          report({ type: 'error', transcriptId: id });
+          await this.notify(job, 'error');
+        }
       }
     } finally {
       if (uploadId !== null && !handedBack) await this.options.leases.release(uploadId, id);
@@ -164,7 +186,7 @@ export class TranscriptWorker {
     return false;
   }
 
-  private async transcribe(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<FeatureResult> {
+  private async transcribe(job: TranscriptJob, uploadId: string | null, signal: AbortSignal, logger: WorkerLogger): Promise<FeatureResult> {
     const { vault, engines, remote } = this.options;
     const options: TranscriptOptions = job.options ?? {};
     if (options.redact_pii_audio === true && !this.options.redactedAudio) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOT_SCALED);
@@ -181,9 +203,11 @@ export class TranscriptWorker {
     const { taps, stages } = featureStages(options as FeatureOptions, {
       llm: this.options.llm,
       signal,
-      onFallback: (f) => this.options.logger.warn(`transcript ${job.id}: the LLM could not write the ${f.feature} (${f.reason}); used the offline method`),
+      onFallback: (f) => logger.warn(`transcript ${job.id}: the LLM could not write the ${f.feature} (${f.reason}); used the offline method`),
     });
-    const { extras } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, stages });
+    const onJobEvent = this.options.onJobEvent;
+    const onEvent = onJobEvent && ((event: PipelineEvent) => onJobEvent({ type: 'stage', transcriptId: job.id, event }));
+    const { extras } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, stages, onEvent });
     return extras[FEATURES_OUTPUT] as FeatureResult;
   }
 
