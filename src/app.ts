@@ -10,9 +10,12 @@ import { RedactedAudioCache } from './queue/redacted-audio.js';
 import { UploadLeases } from './queue/upload-leases.js';
 import { llmConfigFromEnv } from './intelligence/llm/config.js';
 import { TranscriptWorker } from './queue/worker.js';
+import { Observability } from './observability/observability.js';
+import { IN_PROCESS_QUEUE_READY, storeReadiness } from './observability/readiness.js';
 import { mountRealtime } from './realtime/mount.js';
 import { openStore, type Store, type StoreLogger } from './store/store.js';
 import { WebhookSender } from './webhooks/sender.js';
+
 import { loadConfig, type EarshotConfig } from './app/config.js';
 import { listenUrl } from './app/process-parts.js';
 import { webhookSecret } from './app/webhook-secret.js';
@@ -77,6 +80,7 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       logger.warn(`speech engine ${DEFAULT_ENGINE} is not ready: ${(err as Error).message}`);
     }
 
+    const observability = new Observability();
     const readCache = new TranscriptReadCache(config.readCacheMs);
     const webhooks = new WebhookSender({
       secret: config.webhookSecret ?? (await webhookSecret(config.dataDir, storeLogger)),
@@ -84,6 +88,7 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       baseDelayMs: config.webhookBaseDelayMs,
       allowPrivateNetworks: config.allowPrivateUrls,
       onAttempt: async (transcriptId, attempt) => {
+        observability.metrics.webhookAttempt(attempt, config.webhookMaxAttempts);
         await store.appendWebhookDelivery({ transcriptId, ...attempt }).catch((err: unknown) => logger.error({ err }, 'could not log a webhook delivery'));
         // The transcript's webhook_status_code just changed.
         readCache.invalidate(transcriptId);
@@ -95,7 +100,8 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       await webhooks.close();
     });
 
-    const queue = new MemoryQueue();
+    // "all": serve's one queue holds whole jobs, every stage (docs/observability.md).
+    const queue = observability.instrument(new MemoryQueue(), 'all');
     cleanups.push(() => queue.close());
     const worker = new TranscriptWorker({
       store,
@@ -105,9 +111,10 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       queue,
       webhooks,
       remote: { maxBytes: config.remoteMaxBytes, timeoutMs: config.remoteTimeoutMs, allowPrivateNetworks: config.allowPrivateUrls },
-      logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+      logger,
       redactedAudio,
       llm: llmConfigFromEnv(),
+      onJobEvent: observability.jobs.handle,
     });
     await worker.recover();
     queue.process(worker.handle, config.concurrency);
@@ -125,8 +132,15 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       allowPrivateNetworks: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
       logger,
+      observability: {
+        metrics: observability.metrics,
+        readiness: [storeReadiness(store), IN_PROCESS_QUEUE_READY],
+        scaleLoads: () => observability.embeddedLoads(queue, config.concurrency),
+        adminKeys: config.adminKeys,
+      },
     });
     const realtime = await mountRealtime(app, config, { store, logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) } });
+    observability.metrics.observeStreams(() => realtime.realtime.activeSessions);
     cleanups.push(() => app.close());
     // Streaming sessions end before the HTTP server closes (it waits for their sockets).
     cleanups.push(() => realtime.close());

@@ -38,6 +38,7 @@ export const ERRORS = {
   invalid_request: { status: 400, closeCode: 4400, retryable: false, description: 'The request is malformed or has invalid values.' },
   unsupported_option: { status: 400, closeCode: 4400, retryable: false, description: 'The request asks for an option this server does not support.' },
   unauthorized: { status: 401, closeCode: 4001, retryable: false, description: 'Missing or invalid API key.' },
+  forbidden: { status: 403, closeCode: 4001, retryable: false, description: 'The API key is valid but may not use this endpoint: admin endpoints take only the keys listed in EARSHOT_ADMIN_KEYS.' },
   not_found: { status: 404, closeCode: 4404, retryable: false, description: 'The resource does not exist or belongs to another project.' },
   internal: { status: 500, closeCode: 1011, retryable: true, description: 'An unexpected server error.' },
   // persistence and encryption at rest

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -12,12 +13,17 @@ import { transcriptRoutes } from './routes/transcripts.js';
 import { uploadRoutes } from './routes/upload.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorResponse } from './schemas/common.js';
+import { httpMetrics } from '../observability/http-metrics.js';
+import type { ApiObservability } from '../observability/observability.js';
+import { scaleRoutes } from './routes/scale.js';
 
 export interface ServerOptions extends ApiDeps {
   /** pino-compatible logger; default: none. */
   logger?: FastifyBaseLogger;
   /** Largest JSON body. Default 1 MiB. */
   jsonBodyLimit?: number;
+  /** /metrics, /readyz's checks and GET /v2/scale; without it /readyz checks the store alone. */
+  observability?: ApiObservability;
 }
 
 /**
@@ -33,6 +39,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: options.jsonBodyLimit ?? 1024 * 1024,
     // Nested objects with unknown fields (custom_spelling[0].foo) are refused, not silently cut.
     ajv: { customOptions: { removeAdditional: false } },
+    // A proxy's request id is kept, so its logs and ours share one id (logged as reqId).
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
   });
   app.decorateRequest('auth', null);
   installErrorHandler(app);
@@ -40,6 +49,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Response schemas document the API; JSON.stringify writes it, so no field is ever dropped.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addSchema(ErrorResponse);
+  // First, so its timing hooks see every route registered after it.
+  const observability = options.observability;
+  if (observability) await app.register(httpMetrics, { metrics: observability.metrics });
 
   await app.register(swagger, {
     openapi: {
@@ -59,7 +71,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const deps: ApiDeps = options;
-  await app.register(healthRoutes, deps);
+  await app.register(healthRoutes, { ...deps, readiness: observability?.readiness });
   await app.register(redactedAudioFileRoute, deps);
   await app.register(openaiRoutes, deps);
   await app.register(async (v2) => {
@@ -68,6 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v2.register(transcriptRoutes, deps);
     await v2.register(exportRoutes, deps);
     await v2.register(webhookRoutes, deps);
+    if (observability) await v2.register(scaleRoutes, observability);
   });
   return app;
 }

@@ -1,9 +1,19 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import { probeRoutes } from '../../observability/probe-routes.js';
+import { storeReadiness, type Readiness } from '../../observability/readiness.js';
 import type { ApiDeps } from '../deps.js';
 
-/** GET /health: unauthenticated liveness for load balancers and `earshot serve` scripts. */
-export const healthRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
+export interface HealthOptions extends ApiDeps {
+  /** What /readyz checks; default: the store alone. */
+  readiness?: readonly Readiness[];
+}
+
+/**
+ * GET /health (liveness with the store kind and job count, for `earshot serve` scripts), and
+ * /healthz and /readyz for orchestrators (src/observability/probe-routes.ts).
+ */
+export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, deps) => {
   app.get(
     '/health',
     {
@@ -21,4 +31,5 @@ export const healthRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
     },
     async () => ({ status: 'ok' as const, store: deps.store.kind, jobs: deps.queue.depth() }),
   );
+  await app.register(probeRoutes, { readiness: deps.readiness ?? [storeReadiness(deps.store)] });
 };
