@@ -82,6 +82,8 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
         allowPrivateNetworks: config.allowPrivateUrls,
       }),
       maxAttempts: config.webhookMaxAttempts,
+      lockMs: config.jobLockMs,
+      stalledCheckMs: config.stalledCheckMs,
       onError: redisLog.onError,
     });
     closer.add(() => webhooks.close());

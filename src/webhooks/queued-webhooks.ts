@@ -19,6 +19,9 @@ export interface QueuedWebhooksOptions {
   /** Signs and posts one attempt, and spaces the retries (its own retry loop is not used). */
   sender: WebhookSender;
   maxAttempts: number;
+  /** As for transcript jobs: an attempt whose worker died is found again after lock + check. */
+  lockMs: number;
+  stalledCheckMs: number;
   onError(err: Error): void;
 }
 
@@ -54,6 +57,8 @@ export class QueuedWebhooks implements WebhookNotifier {
       connection: this.options.connection,
       prefix: this.options.prefix,
       concurrency,
+      lockDuration: this.options.lockMs,
+      stalledInterval: this.options.stalledCheckMs,
       settings: { backoffStrategy: (attemptsMade: number) => this.options.sender.retryDelay(attemptsMade) },
     });
     this.worker.on('error', this.options.onError);
@@ -66,7 +71,8 @@ export class QueuedWebhooks implements WebhookNotifier {
     if (!row?.webhookUrl) return;
     const target = { url: row.webhookUrl, authHeaderName: row.webhookAuthHeaderName, authHeaderValue: row.webhookAuthHeaderValue };
     const result = await sender.attempt(transcriptId, status, target);
-    await store.appendWebhookDelivery({ transcriptId, attempt: job.attemptsMade + 1, url: target.url, ...result, at: new Date() });
+    // attemptsStarted also counts a start whose worker died mid-attempt: the log numbers every POST.
+    await store.appendWebhookDelivery({ transcriptId, attempt: job.attemptsStarted, url: target.url, ...result, at: new Date() });
     // Thrown, the attempt is retried by BullMQ after retryDelay, until maxAttempts.
     if (result.error !== null) throw new Error(`webhook to ${target.url}: ${result.error}`);
   }

@@ -92,7 +92,8 @@ export async function startCluster(t: TestContext, settings: Record<string, stri
   const key = newKey('scale');
   const redis = new Redis(redisUrl);
   const env: Record<string, string> = {
-    EARSHOT_DATABASE_URL: withSearchPath(pgUrl, schema),
+    // Named after the prefix, so a test can drop exactly its own processes' database connections.
+    EARSHOT_DATABASE_URL: withApplicationName(withSearchPath(pgUrl, schema), prefix),
     EARSHOT_REDIS_URL: redisUrl,
     EARSHOT_QUEUE_PREFIX: prefix,
     EARSHOT_DATA_DIR: dataDir,
@@ -171,6 +172,12 @@ export async function startCluster(t: TestContext, settings: Record<string, stri
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function withApplicationName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('application_name', name);
+  return parsed.toString();
 }
 
 /** A webhook receiver that records every call's body. */

@@ -132,7 +132,11 @@ test('a webhook retry scheduled before every worker died is delivered by a worke
     const worker = await cluster.startWorker();
     const uploaded = await uploadClip(api, cluster.key);
     const { json: job } = await call(api.url, cluster.key, 'POST', '/v2/transcript', { audio_url: uploaded.body.upload_url, webhook_url: hookUrl });
-    await waitUntil('the first webhook attempt', async () => (calls.length > 0 ? true : undefined));
+    // Logged, so the worker has scheduled the retry (a delayed job in Redis) when it is killed.
+    await waitUntil('the first attempt in the log', async () => {
+      const reply = await call(api.url, cluster.key, 'GET', `/v2/transcript/${job.id}/webhooks`);
+      return reply.json.deliveries.length === 1 ? true : undefined;
+    });
     await worker.stop('SIGKILL');
     await new Promise((r) => setTimeout(r, 4000));
     assert.equal(calls.length, 1, 'no worker, no retry');
@@ -158,3 +162,36 @@ test('a webhook retry scheduled before every worker died is delivered by a worke
   }
 });
 
+test('database connections dropped: api and worker keep running and the next job completes', async (t) => {
+  const cluster = await startCluster(t);
+  if (!cluster) return;
+  try {
+    const api = await cluster.startApi();
+    const worker = await cluster.startWorker();
+    const first = await uploadClip(api, cluster.key);
+    const { json: job } = await call(api.url, cluster.key, 'POST', '/v2/transcript', { audio_url: first.body.upload_url });
+    await waitUntil('the first job', async () => ((await call(api.url, cluster.key, 'GET', `/v2/transcript/${job.id}`)).json.status === 'completed' ? true : undefined));
+
+    const [{ dropped }] = await cluster.query<{ dropped: string }>(
+      'select count(pg_terminate_backend(pid)) as dropped from pg_stat_activity where application_name = $1',
+      [cluster.prefix],
+    );
+    assert.ok(Number(dropped) >= 2, `${dropped} connections dropped`);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(api.process.exitCode, null, `the api is still running:\n${api.output()}`);
+    assert.equal(worker.process.exitCode, null, `the worker is still running:\n${worker.output()}`);
+
+    const second = await uploadClip(api, cluster.key);
+    assert.equal(second.status, 200);
+    const { json: next } = await call(api.url, cluster.key, 'POST', '/v2/transcript', { audio_url: second.body.upload_url });
+    const done = await waitUntil('a job after the drop', async () => {
+      const t = (await call(api.url, cluster.key, 'GET', `/v2/transcript/${next.id}`)).json;
+      return t.status === 'completed' || t.status === 'error' ? t : undefined;
+    });
+    assert.equal(done.status, 'completed', done.error);
+  } catch (err) {
+    dumpOnFailure(cluster, err);
+  } finally {
+    await cluster.close();
+  }
+});

@@ -15,8 +15,15 @@ export function createPostgresBackend(url: string, options: PostgresBackendOptio
   return {
     kind: 'postgres',
     description: redact(url),
-    createDialect: () =>
-      new CurrentSchemaPostgresDialect({ pool: new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 }) }),
+    createDialect: () => {
+      // A connection that cannot be opened fails the query after 5 s instead of hanging it.
+      const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5000 });
+      // An idle connection that dies (server restart, failover, pg_terminate_backend) is reported
+      // here; the pool drops it and the next query opens a new one. Unlistened, this event would
+      // crash the process (issue 12: a process that loses Postgres keeps running).
+      pool.on('error', () => {});
+      return new CurrentSchemaPostgresDialect({ pool });
+    },
     types: { timestamp: 'timestamptz', binary: 'bytea', serial: 'bigint' },
     serialPrimaryKey: (column) => column.primaryKey().generatedAlwaysAsIdentity(),
     rowLocks: true,
