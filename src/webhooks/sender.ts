@@ -12,7 +12,7 @@ export interface WebhookTarget {
 
 /**
  * Who delivers a transcript's webhook: `WebhookSender` retries from this process's memory
- * (embedded `serve`); `QueuedWebhooks` schedules each attempt as a queue job, so retries survive
+ * (embedded `serve`); `QueuedWebhooks` (src/queue/webhook-queue.ts) schedules each attempt as a queue job, so retries survive
  * a restart of every process (`earshot worker`).
  */
 export interface WebhookNotifier {

@@ -1,8 +1,8 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RedisConnectionOptions } from '../queue/redis.js';
 import type { Store } from '../store/store.js';
-import type { WebhookNotifier, WebhookSender } from './sender.js';
+import type { WebhookNotifier, WebhookSender } from '../webhooks/sender.js';
+import type { RedisConnectionOptions } from './redis.js';
 
 export const WEBHOOK_QUEUE = 'webhooks';
 
