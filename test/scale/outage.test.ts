@@ -75,6 +75,7 @@ test('with Redis unreachable the api answers 503 at once, reads still work, a ru
     assert.equal(refused.status, 503, JSON.stringify(refused.body));
     assert.match(refused.body.error, /Redis .* unreachable.*Retry/);
     assert.ok(refused.ms < 3000, `answered in ${refused.ms} ms`);
+    t.diagnostic(`an upload with Redis cut answered 503 in ${refused.ms} ms`);
     const started = Date.now();
     const byUrl = await call(api.url, cluster.key, 'POST', '/v2/transcript', { audio_url: 'http://127.0.0.1:9/never.wav' });
     assert.equal(byUrl.status, 503, JSON.stringify(byUrl.json));
