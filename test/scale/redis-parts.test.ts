@@ -1,0 +1,93 @@
+/**
+ * The Redis pieces of scale-out on a real Redis, each test under its own key prefix: the sealed
+ * upload vault with its per-job leases, and the BullMQ queue's idempotent submission.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test, type TestContext } from 'node:test';
+import { Redis } from 'ioredis';
+import { BullmqQueue } from '../../src/queue/bullmq-queue.js';
+import { RedisUploadVault } from '../../src/queue/redis-upload-vault.js';
+import { redisOptions } from '../../src/queue/redis.js';
+import { FieldCipher } from '../../src/store/encryption/field-cipher.js';
+import { testKeyring } from '../store/backends.js';
+import { redisUrlOrSkip } from './cluster.js';
+
+async function withRedis(t: TestContext, fn: (redis: Redis, prefix: string, url: string) => Promise<void>): Promise<void> {
+  const url = await redisUrlOrSkip(t);
+  if (!url) return;
+  const redis = new Redis(url);
+  const prefix = `earshot-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await fn(redis, prefix, url);
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  }
+}
+
+function vault(redis: Redis, prefix: string, cipher = new FieldCipher(testKeyring())): RedisUploadVault {
+  return new RedisUploadVault({ redis, cipher, prefix, ttlMs: 60_000, holdMs: 3_600_000 });
+}
+
+test('uploads are sealed, readable only by their project and with the keyring, and expire', async (t) => {
+  await withRedis(t, async (redis, prefix) => {
+    const cipher = new FieldCipher(testKeyring());
+    const uploads = vault(redis, prefix, cipher);
+    const bytes = Buffer.from('RIFF....WAVEfmt pretend audio '.repeat(20));
+    const id = await uploads.put('project-a', bytes);
+    assert.deepEqual(await uploads.get('project-a', id), bytes);
+    assert.equal(await uploads.get('project-b', id), undefined, "another project's upload reads as missing");
+    const raw = await redis.hgetBuffer(`${prefix}:upload:${id}`, 'audio');
+    assert.equal(raw!.indexOf('RIFF'), -1);
+    const ttl = await redis.pttl(`${prefix}:upload:${id}`);
+    assert.ok(ttl > 50_000 && ttl <= 60_000, `ttl ${ttl}`);
+
+    // Another key cannot open it; a sealed value copied under another id does not open either.
+    await assert.rejects(vault(redis, prefix).get('project-a', id), /cannot be read/);
+    const other = await uploads.put('project-a', Buffer.from('other'));
+    await redis.hset(`${prefix}:upload:${other}`, 'audio', raw!);
+    await assert.rejects(uploads.get('project-a', other), /authentication failed/);
+  });
+});
+
+test('an upload goes when the last job using it is released, and each transcript releases once', async (t) => {
+  await withRedis(t, async (redis, prefix) => {
+    const uploads = vault(redis, prefix);
+    const id = await uploads.put('p', Buffer.from('audio'));
+    await uploads.acquire(id);
+    await uploads.acquire(id);
+    const held = await redis.pttl(`${prefix}:upload:${id}`);
+    assert.ok(held > 3_000_000, `a leased upload waits as long as a queued job may (${held} ms)`);
+
+    await uploads.release(id, 'transcript-1');
+    await uploads.release(id, 'transcript-1'); // finished by two workers: counts once
+    assert.ok(await uploads.get('p', id), 'still leased by transcript-2');
+    await uploads.release(id, 'transcript-2');
+    assert.equal(await uploads.get('p', id), undefined);
+    assert.deepEqual(await redis.keys(`${prefix}:upload:${id}*`), [], 'no counters left behind');
+  });
+});
+
+test('submitting a transcript twice queues one job', async (t) => {
+  await withRedis(t, async (redis, prefix, url) => {
+    const queue = new BullmqQueue({
+      producer: redis,
+      connection: redisOptions(url, `${prefix}:test`),
+      prefix,
+      lockMs: 30_000,
+      stalledCheckMs: 30_000,
+      drainMs: 0,
+      onError: (err) => assert.fail(err),
+    });
+    try {
+      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001');
+      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001');
+      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000002');
+      assert.equal(await redis.llen(`${prefix}:transcripts:wait`), 2);
+    } finally {
+      await queue.close();
+    }
+  });
+});
