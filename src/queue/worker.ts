@@ -87,7 +87,7 @@ export class TranscriptWorker {
     const { store, queue, logger } = this.options;
     const { queued, failed } = await store.claimInterrupted();
     for (const job of failed) {
-      logger.warn(`transcript ${job.id}: ${job.error ?? 'failed after repeated interruptions'}`);
+      this.jobLogger(job.id).warn(`transcript ${job.id}: ${job.error ?? 'failed after repeated interruptions'}`);
       await this.notify(job, 'error');
     }
     let requeued = 0;
@@ -122,8 +122,7 @@ export class TranscriptWorker {
 
   private async run(id: string, signal: AbortSignal): Promise<void> {
     const { store, vault } = this.options;
-    // Every line about this job carries transcript_id, so one transcript can be followed across processes.
-    const logger = this.options.logger.child?.({ transcript_id: id }) ?? this.options.logger;
+    const logger = this.jobLogger(id);
     const report = this.options.onJobEvent ?? (() => {});
     const job = await store.getJob(id);
     if (!job || job.deletedAt) return;
@@ -220,8 +219,13 @@ export class TranscriptWorker {
         authHeaderValue: job.webhookAuthHeaderValue,
       });
     } catch (err) {
-      this.options.logger.error(`transcript ${job.id}: could not schedule its webhook: ${(err as Error).message}`);
+      this.jobLogger(job.id).error(`transcript ${job.id}: could not schedule its webhook: ${(err as Error).message}`);
     }
+  }
+
+  /** Every line about a job carries transcript_id, so one transcript can be followed across processes. */
+  private jobLogger(transcriptId: string): WorkerLogger {
+    return this.options.logger.child?.({ transcript_id: transcriptId }) ?? this.options.logger;
   }
 }
 
