@@ -110,6 +110,7 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
       logger,
       redactedAudio: null,
       llm: llmConfigFromEnv(),
+      takeOver: true,
     });
     const resubmitted = await worker.resubmitUnfinished();
     webhooks.deliver(WEBHOOK_CONCURRENCY);

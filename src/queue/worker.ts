@@ -49,6 +49,12 @@ export interface TranscriptWorkerOptions {
   /** Chat endpoint for summaries and chapter titles; offline methods without it. */
   llm?: LlmConfig;
   onJobEvent?: (event: JobEvent) => void;
+  /**
+   * Whether a transcript already `processing` that the queue delivers may be taken over: true only
+   * with a queue that hands a job out again once its holder is gone (BullMQ's lock). Never with
+   * MemoryQueue, where a processing transcript belongs to a live server sharing the database.
+   */
+  takeOver?: boolean;
 }
 
 /** Uploaded bytes live only in memory (issue 4, privacy), so a restart loses them. */
@@ -176,7 +182,7 @@ export class TranscriptWorker {
   private async claim(job: TranscriptJob, logger: WorkerLogger): Promise<boolean> {
     const { store } = this.options;
     if (job.status === 'queued') return store.markProcessing(job.id);
-    if (job.status !== 'processing') return false;
+    if (job.status !== 'processing' || !this.options.takeOver) return false;
     if (await store.resumeProcessing(job.id, MAX_STARTS)) {
       logger.info(`transcript ${job.id}: taking over from a worker that stopped mid-job (start ${job.attempts + 1})`);
       return true;
