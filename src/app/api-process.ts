@@ -8,10 +8,11 @@ import { BullmqQueue } from '../queue/bullmq-queue.js';
 import { RedactedAudioCache } from '../queue/redacted-audio.js';
 import { redisOptions, requestPathRedis } from '../queue/redis.js';
 import { mountRealtime } from '../realtime/mount.js';
+import { RedisUsedTokens } from '../realtime/used-tokens.js';
 import type { Store } from '../store/store.js';
 import type { EarshotConfig } from './config.js';
 import { Closer, listenUrl, openProcessStore, processLogger } from './process-parts.js';
-import { readiness, redisErrorLog, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
+import { connected, readiness, redisErrorLog, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
 
 export interface ApiProcess {
   url: string;
@@ -49,6 +50,7 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
     const redisLog = redisErrorLog(logger, 'api');
     redis.on('error', redisLog.onError).on('ready', redisLog.onReady);
     closer.add(() => void redis.disconnect());
+    await connected(redis, config.redisTimeoutMs, logger);
     const vault = uploadVault(config, redis, keyring);
     const queue = new BullmqQueue({
       producer: redis,
@@ -84,7 +86,11 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
       publicUrl: config.publicUrl,
       logger,
     });
-    const realtime = await mountRealtime(app, config, { store, logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) } });
+    const realtime = await mountRealtime(app, config, {
+      store,
+      logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
+      usedTokens: new RedisUsedTokens(redis, config.queuePrefix),
+    });
     closer.add(() => app.close());
     closer.add(() => realtime.close());
     const url = listenUrl(await realtime.listen({ port: config.port, host: config.host }), config.host);

@@ -54,6 +54,22 @@ export async function readiness(store: Store, redis: Redis, timeoutMs: number): 
 }
 
 /**
+ * Waits up to `timeoutMs` for a new connection to open, so the first requests don't fail while it
+ * is still connecting (the api's client refuses commands until then). A Redis that is down is
+ * reported and not waited for: requests answer 503 until it is back.
+ */
+export async function connected(redis: Redis, timeoutMs: number, logger: Logger): Promise<void> {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+    redis.once('ready', () => resolve(true));
+  });
+  clearTimeout(timer);
+  if (!ready) logger.warn(`Redis is not reachable yet; requests that need it answer 503 until it is`);
+}
+
+/**
  * Redis errors are logged once per outage, not per reconnection attempt: the clients reconnect by
  * themselves, and readiness reports the outage meanwhile.
  */

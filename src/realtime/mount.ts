@@ -17,6 +17,7 @@ import { ConcurrencyLimits } from './limits.js';
 import { attachRealtime, type RealtimeLogger, type RealtimeServer } from './server.js';
 import { tokenRoutes } from './token-route.js';
 import { StreamTokens } from './tokens.js';
+import type { UsedTokens } from './used-tokens.js';
 
 export interface RealtimeSettings {
   /** PEM files; both or neither. */
@@ -39,9 +40,13 @@ export interface MountedRealtime {
   close(): Promise<void>;
 }
 
-export async function mountRealtime(app: FastifyInstance, settings: RealtimeSettings, deps: { store: Store; logger?: RealtimeLogger }): Promise<MountedRealtime> {
+export async function mountRealtime(
+  app: FastifyInstance,
+  settings: RealtimeSettings,
+  deps: { store: Store; logger?: RealtimeLogger; /** Default: this process's memory. */ usedTokens?: UsedTokens },
+): Promise<MountedRealtime> {
   const tls = await readTls(settings);
-  const tokens = new StreamTokens(settings.streamTokenSecret);
+  const tokens = new StreamTokens(settings.streamTokenSecret, Date.now, deps.usedTokens);
   await app.register(tokenRoutes, { store: deps.store, tokens });
 
   // Sessions hold a decoder each for their whole length, so streaming gets its own engine whose

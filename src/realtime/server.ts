@@ -91,7 +91,7 @@ export class RealtimeServer {
     let auth: AuthContext;
     let maxDurationMs = this.deps.timeouts.maxDurationMs;
     if (token !== null) {
-      const claims = this.deps.tokens.redeem(token);
+      const claims = await this.deps.tokens.redeem(token);
       // A token dies with the key that made it.
       const keys = await this.deps.store.listApiKeys(claims.projectId);
       if (!keys.some((k) => k.id === claims.keyId && k.revokedAt === null)) throw new EarshotError('unauthorized', 'Not Authorized: the key that issued this token was revoked.');

@@ -3,11 +3,13 @@
  * hold an API key, such as a browser: the server hands one to the app's backend, the browser
  * connects with `?token=`. A token is the key's project and key id, an expiry and an optional
  * session-length cap, signed with HMAC-SHA256 under a server secret, so nothing is stored to
- * check one; each is good for one session, as AssemblyAI's are.
+ * check one; each is good for one session, as AssemblyAI's are (used-tokens.ts remembers which
+ * were redeemed).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EarshotError } from '../errors.js';
 import type { AuthContext } from '../store/store.js';
+import { MemoryUsedTokens, type UsedTokens } from './used-tokens.js';
 
 /** AssemblyAI's bounds for `expires_in_seconds` and `max_session_duration_seconds`. */
 export const TOKEN_TTL_SECONDS = { min: 1, max: 600 } as const;
@@ -33,11 +35,16 @@ interface Payload {
 
 export class StreamTokens {
   private readonly secret: Buffer;
-  /** Nonces of tokens already used, until they expire (then they are refused as expired anyway). */
-  private readonly used = new Map<string, number>();
 
-  /** `secret`: shared by every server instance that should accept the same tokens; random otherwise. */
-  constructor(secret?: string, private readonly now: () => number = Date.now) {
+  /**
+   * `secret`: shared by every server instance that should accept the same tokens; random otherwise.
+   * `used`: shared by the same instances (RedisUsedTokens), so a token opens one session in all.
+   */
+  constructor(
+    secret?: string,
+    private readonly now: () => number = Date.now,
+    private readonly used: UsedTokens = new MemoryUsedTokens(now),
+  ) {
     this.secret = secret ? Buffer.from(secret, 'utf8') : randomBytes(32);
   }
 
@@ -49,11 +56,9 @@ export class StreamTokens {
   }
 
   /** The token's claims; throws `unauthorized` when it is malformed, forged, expired or used. */
-  redeem(token: string): TokenClaims {
+  async redeem(token: string): Promise<TokenClaims> {
     const claims = this.verify(token);
-    this.prune();
-    if (this.used.has(claims.nonce)) throw unauthorized('Temporary token already used: each token opens one session.');
-    this.used.set(claims.nonce, claims.expiresAt);
+    if (!(await this.used.claim(claims.nonce, claims.expiresAt))) throw unauthorized('Temporary token already used: each token opens one session.');
     return claims;
   }
 
@@ -72,11 +77,6 @@ export class StreamTokens {
 
   private sign(body: string): string {
     return createHmac('sha256', this.secret).update(`${PREFIX}.${body}`).digest('base64url');
-  }
-
-  private prune(): void {
-    const now = this.now();
-    for (const [nonce, expiresAt] of this.used) if (expiresAt <= now) this.used.delete(nonce);
   }
 }
 

@@ -144,18 +144,18 @@ describe('turn rules', () => {
 });
 
 describe('tokens and limits', () => {
-  test('a token is single-use, expires, and cannot be forged', () => {
+  test('a token is single-use, expires, and cannot be forged', async () => {
     let now = 1_000_000;
     const tokens = new StreamTokens('secret', () => now);
     const token = tokens.issue({ keyId: 'k', projectId: 'p' }, 60, 120);
-    const claims = tokens.redeem(token);
+    const claims = await tokens.redeem(token);
     assert.deepEqual({ ...claims, nonce: undefined }, { keyId: 'k', projectId: 'p', expiresAt: now + 60_000, maxSessionSeconds: 120, nonce: undefined });
-    assert.throws(() => tokens.redeem(token), /already used/);
+    await assert.rejects(tokens.redeem(token), /already used/);
     const later = tokens.issue({ keyId: 'k', projectId: 'p' }, 1);
     now += 1000;
-    assert.throws(() => tokens.redeem(later), /expired/);
-    assert.throws(() => new StreamTokens('other').redeem(tokens.issue({ keyId: 'k', projectId: 'p' }, 60)), /Invalid temporary token/);
-    assert.throws(() => tokens.redeem('est1.e30.x'), /Invalid/);
+    await assert.rejects(tokens.redeem(later), /expired/);
+    await assert.rejects(new StreamTokens('other').redeem(tokens.issue({ keyId: 'k', projectId: 'p' }, 60)), /Invalid temporary token/);
+    await assert.rejects(tokens.redeem('est1.e30.x'), /Invalid/);
   });
 
   test('sessions are limited per key and per server; slots come back once', () => {

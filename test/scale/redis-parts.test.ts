@@ -1,6 +1,7 @@
 /**
  * The Redis pieces of scale-out on a real Redis, each test under its own key prefix: the sealed
- * upload vault with its per-job leases, and the BullMQ queue's idempotent submission.
+ * upload vault with its per-job leases, the BullMQ queue's idempotent submission, and streaming
+ * tokens redeemed once across api processes.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,8 @@ import { Redis } from 'ioredis';
 import { BullmqQueue } from '../../src/queue/bullmq-queue.js';
 import { RedisUploadVault } from '../../src/queue/redis-upload-vault.js';
 import { redisOptions } from '../../src/queue/redis.js';
+import { StreamTokens } from '../../src/realtime/tokens.js';
+import { RedisUsedTokens } from '../../src/realtime/used-tokens.js';
 import { FieldCipher } from '../../src/store/encryption/field-cipher.js';
 import { testKeyring } from '../store/backends.js';
 import { redisUrlOrSkip } from './cluster.js';
@@ -89,5 +92,18 @@ test('submitting a transcript twice queues one job', async (t) => {
     } finally {
       await queue.close();
     }
+  });
+});
+
+test('a streaming token redeemed through one api process is refused by another', async (t) => {
+  await withRedis(t, async (redis, prefix) => {
+    const apiA = new StreamTokens('shared-secret', Date.now, new RedisUsedTokens(redis, prefix));
+    const apiB = new StreamTokens('shared-secret', Date.now, new RedisUsedTokens(redis, prefix));
+    const token = apiA.issue({ keyId: 'k', projectId: 'p' }, 60);
+    assert.equal((await apiB.redeem(token)).projectId, 'p', 'issued by one, accepted by another');
+    await assert.rejects(apiA.redeem(token), /already used/);
+    const [nonceKey] = await redis.keys(`${prefix}:stream-token:*`);
+    const ttl = await redis.pttl(nonceKey);
+    assert.ok(ttl > 55_000 && ttl <= 60_000, `remembered until the token expires (${ttl} ms)`);
   });
 });
