@@ -12,7 +12,13 @@ export interface EarshotConfig extends RealtimeSettings {
   /** `postgres://…` or `sqlite:///abs/file.db`; default: `<dataDir>/earshot.db`. */
   databaseUrl?: string;
   /** Transcription jobs run at once. */
+  /**
+   * Transcription jobs admitted at once. Their speech segments share the engine's decoders
+   * through the segment scheduler, so a short job admitted beside long ones finishes first.
+   */
   concurrency: number;
+  /** Turns per round of the segment scheduler by project id (default 1 each): `EARSHOT_PROJECT_PRIORITIES=id=3,other=2`. */
+  projectPriorities: Record<string, number>;
   /** Largest single upload. */
   maxUploadBytes: number;
   /** All uploads held in memory at once. */
@@ -81,7 +87,8 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     host: env.EARSHOT_HOST || '127.0.0.1',
     dataDir: env.EARSHOT_DATA_DIR || './.earshot',
     databaseUrl: env.EARSHOT_DATABASE_URL || undefined,
-    concurrency: num('EARSHOT_CONCURRENCY', Math.max(1, Math.floor(availableParallelism() / 2))),
+    concurrency: num('EARSHOT_CONCURRENCY', 4),
+    projectPriorities: parsePriorities(env.EARSHOT_PROJECT_PRIORITIES ?? ''),
     maxUploadBytes: num('EARSHOT_MAX_UPLOAD_BYTES', 512 * MiB),
     maxUploadMemoryBytes: num('EARSHOT_MAX_UPLOAD_MEMORY_BYTES', 2048 * MiB),
     uploadTtlMs: num('EARSHOT_UPLOAD_TTL_SECONDS', 3600) * 1000,
@@ -117,4 +124,16 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   config.dataDir = resolve(config.dataDir);
   return config;
+}
+
+function parsePriorities(raw: string): Record<string, number> {
+  const priorities: Record<string, number> = {};
+  for (const entry of raw.split(/[\s,]+/).filter((e) => e !== '')) {
+    const match = /^(.+)=(\d+)$/.exec(entry);
+    if (!match || Number(match[2]) < 1) {
+      throw new EarshotError('config_invalid', `EARSHOT_PROJECT_PRIORITIES entries are project_id=N with N a whole number of at least 1, got "${entry}".`);
+    }
+    priorities[match[1]] = Number(match[2]);
+  }
+  return priorities;
 }

@@ -28,7 +28,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to listen on (EARSHOT_HOST, default 127.0.0.1)')
     .option('--data-dir <dir>', 'database, encryption keys and webhook secret (EARSHOT_DATA_DIR, default ./.earshot)')
     .option('--database <url>', 'postgres://… or sqlite:///abs/file.db (EARSHOT_DATABASE_URL, default SQLite in the data dir)')
-    .option('--concurrency <n>', 'transcription jobs at once (EARSHOT_CONCURRENCY, default half the CPUs)', positiveInt)
+    .option('--concurrency <n>', 'transcription jobs admitted at once; their segments share the decoders fairly (EARSHOT_CONCURRENCY, default 4)', positiveInt)
     .option('--max-upload-bytes <n>', 'largest upload (EARSHOT_MAX_UPLOAD_BYTES, default 512 MiB)', positiveInt)
     .option('--tls-cert <file>', 'PEM certificate: serve https and wss:// (EARSHOT_TLS_CERT; the streaming SDK needs wss)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert (EARSHOT_TLS_KEY)')
