@@ -11,6 +11,12 @@ import type { ApiKeyCache, TranscriptReadCache } from './read-cache.js';
 export interface ApiDeps {
   store: Store;
   vault: AudioVault;
+  /**
+   * Where `/v1/audio/transcriptions` holds a file while it transcribes it on the request; default
+   * `vault` (serve: one memory budget for /v1 and /v2). `earshot api` passes a memory vault of its
+   * own: those bytes never leave the process that received them, so they don't belong in Redis.
+   */
+  requestAudio?: AudioVault;
   leases: UploadLeasing;
   queue: JobQueue;
   /** The process's engines, shared with the worker (the /v1 OpenAI routes transcribe on the request). */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiKeyCache, TranscriptReadCache } from '../api/read-cache.js';
 import { buildServer } from '../api/server.js';
+import { UploadVault } from '../audio/upload-vault.js';
 import { EngineCache } from '../engines/registry.js';
 import { EarshotError } from '../errors.js';
 import { BullmqQueue } from '../queue/bullmq-queue.js';
@@ -65,6 +66,8 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
 
     // Transcription here is only what answers on the request itself: the /v1 OpenAI route and
     // streaming (which has its own engine, see mountRealtime). Loaded on first use.
+    const requestAudio = new UploadVault({ maxTotalBytes: config.maxUploadMemoryBytes, ttlMs: config.uploadTtlMs });
+    closer.add(() => requestAudio.close());
     const engines = new EngineCache();
     closer.add(() => engines.close());
     // Never filled here: workers refuse redact_pii_audio when scaled out (worker.ts), so every
@@ -75,6 +78,7 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
     const app = await buildServer({
       store,
       vault,
+      requestAudio,
       leases: vault,
       queue,
       engines,

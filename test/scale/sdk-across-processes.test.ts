@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { createReadStream } from 'node:fs';
 import { AssemblyAI } from 'assemblyai';
+import OpenAI from 'openai';
 import { librivoxClips } from '../helpers/librivox.js';
 import { call, startCluster, waitUntil, webhookReceiver } from './cluster.js';
 
@@ -55,6 +57,11 @@ test('an upload accepted by one api process is transcribed by a worker and read 
 
     assert.deepEqual(await cluster.redis.keys(`${cluster.prefix}:upload:*`), [], 'the upload left Redis when its job ended');
     await assert.rejects(viaA.transcripts.submit({ audio_url: uploadUrl }), /not available/, 'an upload is usable once');
+
+    // OpenAI's /v1 answers on the request: the api process transcribes it itself.
+    const openai = new OpenAI({ apiKey: cluster.key, baseURL: `${apiB.url}/v1` });
+    const direct = await openai.audio.transcriptions.create({ file: createReadStream(clip.path), model: 'whisper-1' });
+    assert.ok(direct.text.toLowerCase().includes('young man'), direct.text);
   } catch (err) {
     for (const child of cluster.children) process.stderr.write(`--- ${child.process.spawnargs.slice(3).join(' ')} ---\n${child.output()}\n`);
     throw err;

@@ -115,8 +115,9 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
 
   async function transcribe(request: FastifyRequest, reply: FastifyReply, form: TranscriptionForm, engine: SpeechEngine): Promise<FastifyReply> {
     if (shuttingDown) throw new EarshotError('internal', 'The server is shutting down; retry the request.');
-    // Held in the upload vault for the request's lifetime so /v1 and /v2 share one memory budget.
-    const held = await deps.vault.put(projectOf(request), form.file);
+    // Held for the request's lifetime, so the file counts against a memory budget (see ApiDeps).
+    const audio = deps.requestAudio ?? deps.vault;
+    const held = await audio.put(projectOf(request), form.file);
     const controller = new AbortController();
     running.add(controller);
     const clientGone = new Error('the client disconnected');
@@ -150,7 +151,7 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
       if (shuttingDown) closeConnectionAfter(request, reply);
       reply.raw.off('close', onClose);
       running.delete(controller);
-      await deps.vault.drop(held);
+      await audio.drop(held);
     }
   }
 }
