@@ -20,7 +20,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--redis <url>', 'redis://… holding the job queue and uploads in flight (EARSHOT_REDIS_URL)')
     .option('--data-dir <dir>', 'keys.json and the webhook secret when not given by EARSHOT_ENCRYPTION_KEYS / EARSHOT_WEBHOOK_SECRET (EARSHOT_DATA_DIR)')
     .addOption(new Option('--stages <which>', 'which stages this worker runs (only "all" is built so far)').choices([...WORKER_STAGES]).default('all'))
-    .option('--concurrency <n>', 'jobs at once (EARSHOT_CONCURRENCY, default half the CPUs)', positiveInt)
+    .option('--concurrency <n>', 'jobs at once (EARSHOT_CONCURRENCY; the same default as earshot serve)', positiveInt)
     .addHelpText(
       'after',
       '\nA worker killed mid-job has its job taken over by another within EARSHOT_JOB_LOCK_MS +\n' +
