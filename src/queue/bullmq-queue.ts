@@ -40,7 +40,7 @@ export class BullmqQueue implements JobQueue {
 
   async enqueue(transcriptId: string): Promise<void> {
     try {
-      await this.queue.add('transcribe', {}, {
+      const job = await this.queue.add('transcribe', {}, {
         jobId: transcriptId,
         // A handler that throws met the database or Redis down (failures of the job itself are
         // stored, not thrown): try again later rather than lose the job.
@@ -50,6 +50,9 @@ export class BullmqQueue implements JobQueue {
         removeOnComplete: { age: 24 * 3600 },
         removeOnFail: { age: 7 * 24 * 3600 },
       });
+      // A job whose retries ran out (the database was down for long) keeps its id in the failed
+      // set, where a new add is ignored: submitting the unfinished transcript again revives it.
+      if (await job.isFailed()) await job.retry('failed');
     } catch (err) {
       throw queueUnavailable(err);
     }

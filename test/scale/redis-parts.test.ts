@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
-import { BullmqQueue } from '../../src/queue/bullmq-queue.js';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { BullmqQueue, TRANSCRIPT_QUEUE } from '../../src/queue/bullmq-queue.js';
 import { RedisUploadVault } from '../../src/queue/redis-upload-vault.js';
 import { redisOptions } from '../../src/queue/redis.js';
 import { StreamTokens } from '../../src/realtime/tokens.js';
@@ -89,6 +90,16 @@ test('submitting a transcript twice queues one job', async (t) => {
       await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001');
       await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000002');
       assert.equal(await redis.llen(`${prefix}:transcripts:wait`), 2);
+
+      // A job that failed for good (its retries spent) comes back when submitted again.
+      const failing = new Worker(TRANSCRIPT_QUEUE, async () => {
+        throw new UnrecoverableError('the database is down');
+      }, { connection: redisOptions(url, `${prefix}:test`), prefix });
+      await waitFor(async () => (await redis.zcard(`${prefix}:transcripts:failed`)) === 2);
+      await failing.close();
+      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001');
+      assert.deepEqual(await redis.lrange(`${prefix}:transcripts:wait`, 0, -1), ['3f0c1b6e-0000-4000-8000-000000000001']);
+      assert.equal(await redis.zcard(`${prefix}:transcripts:failed`), 1);
     } finally {
       await queue.close();
     }
@@ -107,3 +118,11 @@ test('a streaming token redeemed through one api process is refused by another',
     assert.ok(ttl > 55_000 && ttl <= 60_000, `remembered until the token expires (${ttl} ms)`);
   });
 });
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
