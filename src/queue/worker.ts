@@ -182,7 +182,14 @@ export class TranscriptWorker {
   private async claim(job: TranscriptJob, logger: WorkerLogger): Promise<boolean> {
     const { store } = this.options;
     if (job.status === 'queued') return store.markProcessing(job.id);
-    if (job.status !== 'processing' || !this.options.takeOver) return false;
+    if (!this.options.takeOver) return false;
+    if (job.status === 'completed' || job.status === 'error') {
+      // Redelivered although finished: its worker died between the final write and scheduling the
+      // webhook. Scheduled now; the webhook queue ignores it if it was scheduled after all.
+      await this.notify(job, job.status);
+      return false;
+    }
+    if (job.status !== 'processing') return false;
     if (await store.resumeProcessing(job.id, MAX_STARTS)) {
       logger.info(`transcript ${job.id}: taking over from a worker that stopped mid-job (start ${job.attempts + 1})`);
       return true;
