@@ -164,11 +164,17 @@ describe('pocketsphinx engine with a vocabulary', () => {
     recognizer.close();
     assert.ok(streamed.words.some((w) => w.text === 'kubernetes'), streamed.text);
 
-    // close() hands the decoder back once the stream settles, so the first use of another
-    // vocabulary may still find the old one busy (busy ones are never evicted); by the next, it is idle.
+    // Files and streams keep vocabulary decoders of their own kind, each up to the limit. close()
+    // hands the decoder back once the stream settles, so the first use of another vocabulary may
+    // still find the old one busy (busy ones are never evicted); by the next, it is idle.
     const terraform = { words: ['Terraform'], boost: 'low' as const };
-    await engine.recognize(sentence, { vocabulary: terraform });
-    await engine.recognize(sentence, { vocabulary: terraform });
+    for (let i = 0; i < 2; i++) {
+      await engine.recognize(sentence, { vocabulary: terraform });
+      const other = await engine.createRecognizer({ vocabulary: terraform });
+      await other.accept(sentence);
+      await other.finish();
+      other.close();
+    }
     assert.equal(engine.vocabularyReport(vocabulary), undefined, 'the older idle vocabulary was freed');
     assert.ok(engine.vocabularyReport({ words: ['terraform'], boost: 'low' }));
   });

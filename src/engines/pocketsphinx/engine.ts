@@ -3,6 +3,7 @@ import { EarshotError } from '../../errors.js';
 import { ENGINE_SAMPLE_RATE, type EngineOptions, type IncrementalRecognizer, type Recognition, type RecognizeOptions, type SpeechEngine } from '../engine.js';
 import { Decoder, WHOLE_UTTERANCE_ARGS } from './decoder.js';
 import { DecoderPool } from './decoder-pool.js';
+import { dither } from './dither.js';
 import { loadPocketsphinx } from './library.js';
 import { configuredModel, resolveModel } from './model.js';
 import { PocketsphinxRecognizer } from './recognizer.js';
@@ -86,7 +87,7 @@ export class PocketsphinxEngine implements SpeechEngine {
     const decoder = await pool.acquire();
     let healthy = false;
     try {
-      const segments = pcm.length === 0 ? [] : await decoder.decodeWhole(pcm);
+      const segments = pcm.length === 0 ? [] : await decoder.decodeWhole(dither(pcm));
       healthy = true;
       return recognition(toWords(segments, { offsetMs, maxMs: (pcm.length * 1000) / ENGINE_SAMPLE_RATE }));
     } finally {
