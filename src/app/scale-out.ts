@@ -49,7 +49,7 @@ export async function readiness(store: Store, redis: Redis, timeoutMs: number): 
       clearTimeout(timer);
     }
   };
-  const [database, queue] = await Promise.all([within(store.appliedMigrations().then(() => true)), within(redisReachable(redis))]);
+  const [database, queue] = await Promise.all([within(store.ping().then(() => true)), within(redisReachable(redis))]);
   return { database, queue };
 }
 

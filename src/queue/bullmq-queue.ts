@@ -96,16 +96,6 @@ export class BullmqQueue implements JobQueue {
     return this.lastDepth;
   }
 
-  /** Whether Redis answers for this queue. */
-  async reachable(): Promise<boolean> {
-    try {
-      await this.queue.getJobCounts('waiting');
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /**
    * Stops taking jobs; running ones get `drainMs` to finish, then are aborted and handed back to
    * the queue (SIGTERM drains: issue 12 item 5).

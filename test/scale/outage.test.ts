@@ -11,6 +11,9 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { startApiProcess } from '../../src/app/api-process.js';
+import { loadConfig } from '../../src/app/config.js';
+import { startWorkerProcess } from '../../src/app/worker-process.js';
 import { librivoxClips } from '../helpers/librivox.js';
 import { call, REDIS_URL, startCluster, waitUntil, webhookReceiver, type ApiChild, type Cluster } from './cluster.js';
 
@@ -194,5 +197,32 @@ test('database connections dropped: api and worker keep running and the next job
     dumpOnFailure(cluster, err);
   } finally {
     await cluster.close();
+  }
+});
+
+test('api and worker report Redis not ready while it is cut, and ready again once it is back', async (t) => {
+  const proxy = await redisProxy();
+  const cluster = await startCluster(t, { EARSHOT_REDIS_URL: proxy.url, EARSHOT_REDIS_TIMEOUT_MS: '500', EARSHOT_LOG_LEVEL: 'silent' });
+  if (!cluster) return proxy.close();
+  // In this process, to call their ready() (what /readyz serves).
+  const config = loadConfig({ port: 0 }, { ...process.env, ...cluster.env });
+  const api = await startApiProcess(config);
+  const worker = await startWorkerProcess(config, { stages: 'all' });
+  try {
+    assert.deepEqual(await api.ready(), { database: true, queue: true });
+    assert.deepEqual(await worker.ready(), { database: true, queue: true });
+    proxy.cut();
+    const started = Date.now();
+    assert.deepEqual(await api.ready(), { database: true, queue: false });
+    assert.deepEqual(await worker.ready(), { database: true, queue: false });
+    assert.ok(Date.now() - started < 3000, 'readiness answers within its timeout');
+    proxy.restore();
+    await waitUntil('the api to be ready again', async () => ((await api.ready()).queue ? true : undefined), 20_000);
+    await waitUntil('the worker to be ready again', async () => ((await worker.ready()).queue ? true : undefined), 20_000);
+  } finally {
+    await worker.close();
+    await api.close();
+    await cluster.close();
+    await proxy.close();
   }
 });
