@@ -5,6 +5,8 @@ import { buildServer } from '../api/server.js';
 import { UploadVault } from '../audio/upload-vault.js';
 import { EngineCache } from '../engines/registry.js';
 import { EarshotError } from '../errors.js';
+import { Observability } from '../observability/observability.js';
+import { storeReadiness } from '../observability/readiness.js';
 import { BullmqQueue } from '../queue/bullmq-queue.js';
 import { RedactedAudioCache } from '../queue/redacted-audio.js';
 import { redisOptions, requestPathRedis } from '../queue/redis.js';
@@ -13,7 +15,7 @@ import { RedisUsedTokens } from '../realtime/used-tokens.js';
 import type { Store } from '../store/store.js';
 import type { EarshotConfig } from './config.js';
 import { Closer, listenUrl, openProcessStore, processLogger } from './process-parts.js';
-import { connected, readiness, redisErrorLog, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
+import { connected, readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
 
 export interface ApiProcess {
   url: string;
@@ -75,12 +77,26 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
     const redactedAudio = new RedactedAudioCache({ maxTotalBytes: 0, ttlMs: 1 });
     closer.add(() => redactedAudio.close());
 
+    // Arrivals are counted where jobs enter (here); depth and workers come from the shared queue,
+    // stage throughput only from the workers' own /metrics (each keeps its own window).
+    const observability = new Observability();
+    const jobs = observability.instrument(queue, 'all');
     const app = await buildServer({
       store,
       vault,
       requestAudio,
       leases: vault,
-      queue,
+      queue: jobs,
+      observability: {
+        metrics: observability.metrics,
+        readiness: [storeReadiness(store), redisReadiness(redis)],
+        scaleLoads: async () => {
+          const { waiting, workers } = await queue.load();
+          const { perMinute, thisMinute } = observability.arrivals.snapshot();
+          return [{ stage: 'all', queueDepth: waiting, currentWorkers: workers, slotsPerWorker: config.concurrency, arrivalsPerMinute: perMinute, arrivalsThisMinute: thisMinute, work: null }];
+        },
+        adminKeys: config.adminKeys,
+      },
       engines,
       redactedAudio,
       keyCache: new ApiKeyCache(config.authCacheMs),
@@ -97,6 +113,7 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
     });
     closer.add(() => app.close());
     closer.add(() => realtime.close());
+    observability.metrics.observeStreams(() => realtime.realtime.activeSessions);
     const url = listenUrl(await realtime.listen({ port: config.port, host: config.host }), config.host);
     logger.info(`earshot api listening on ${url} (store: ${store.kind}, queue: redis prefix ${config.queuePrefix})`);
     return { url, store, app, needsApiKey, ready: () => readiness(store, redis, config.redisTimeoutMs), close: () => closer.close() };

@@ -57,6 +57,8 @@ export interface EarshotConfig extends RealtimeSettings {
   redisUrl?: string;
   /** Prefix of every Redis key (BullMQ's `prefix`), so several installations can share one Redis. */
   queuePrefix: string;
+  /** `earshot worker`: port of its /metrics, /healthz and /readyz (on `host`); none when unset. */
+  metricsPort?: number;
   /**
    * How long a worker's claim on a job lasts without renewal (renewed at half this while it runs):
    * a worker killed mid-job has its job picked up by another at most lock + stalled-check later.
@@ -116,6 +118,7 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     streamTokenSecret: env.EARSHOT_STREAM_TOKEN_SECRET || undefined,
     redisUrl: env.EARSHOT_REDIS_URL || undefined,
     queuePrefix: env.EARSHOT_QUEUE_PREFIX || 'earshot',
+    metricsPort: env.EARSHOT_METRICS_PORT ? num('EARSHOT_METRICS_PORT', 0, 0) : undefined,
     jobLockMs: num('EARSHOT_JOB_LOCK_MS', 30_000, 1000),
     stalledCheckMs: num('EARSHOT_STALLED_CHECK_MS', 30_000, 500),
     redisTimeoutMs: num('EARSHOT_REDIS_TIMEOUT_MS', 5000, 100),

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { EarshotError } from '../errors.js';
+import type { Readiness } from '../observability/readiness.js';
 import { RedisUploadVault } from '../queue/redis-upload-vault.js';
 import { redisReachable } from '../queue/redis.js';
 import { FieldCipher } from '../store/encryption/field-cipher.js';
@@ -85,6 +86,16 @@ export function redisErrorLog(logger: Logger, what: string): { onError(err: Erro
       if (!down) return;
       down = false;
       logger.info(`${what}: Redis reachable again`);
+    },
+  };
+}
+
+/** /readyz's queue check for processes that share a Redis queue. */
+export function redisReadiness(redis: Redis): Readiness {
+  return {
+    name: 'queue',
+    check: async () => {
+      if (!(await redisReachable(redis))) throw new Error('Redis does not answer; jobs cannot be queued or taken until it does');
     },
   };
 }

@@ -1,8 +1,12 @@
 import type { Logger } from 'pino';
-import { DEFAULT_ENGINE, EngineCache } from '../engines/registry.js';
+import { DEFAULT_ENGINE } from '../engines/registry.js';
 import { EarshotError } from '../errors.js';
 import { llmConfigFromEnv } from '../intelligence/llm/config.js';
+import { Observability } from '../observability/observability.js';
+import { startProbeServer } from '../observability/probe-server.js';
+import { storeReadiness } from '../observability/readiness.js';
 import { BullmqQueue } from '../queue/bullmq-queue.js';
+import { ScheduledEngines, scheduledJobs } from '../queue/scheduled-engines.js';
 import { backgroundRedis, redisOptions } from '../queue/redis.js';
 import { TranscriptWorker } from '../queue/worker.js';
 import { QueuedWebhooks } from '../queue/webhook-queue.js';
@@ -10,7 +14,7 @@ import type { Store } from '../store/store.js';
 import { WebhookSender } from '../webhooks/sender.js';
 import type { EarshotConfig } from './config.js';
 import { Closer, openProcessStore, processLogger, storeLoggerOf } from './process-parts.js';
-import { readiness, redisErrorLog, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
+import { readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
 import { webhookSecret } from './webhook-secret.js';
 
 /** Which stages a worker runs; only whole jobs (`all`) exist so far. */
@@ -24,6 +28,8 @@ export interface WorkerProcess {
   store: Store;
   /** Database and Redis answer. */
   ready(): Promise<ProcessReadiness>;
+  /** Where /metrics, /healthz and /readyz answer, when a metrics port was set. */
+  probeUrl?: string;
   /** SIGTERM: stops taking jobs, lets running ones finish for `drainMs`, hands the rest back. Idempotent. */
   close(): Promise<void>;
 }
@@ -31,8 +37,8 @@ export interface WorkerProcess {
 export interface WorkerProcessOptions {
   stages: WorkerStages;
   logger?: Logger;
-  /** Where jobs get their speech engine; one per process by default. */
-  engines?: EngineCache;
+  /** Where jobs get their speech engine; one per process by default, segments scheduled fairly. */
+  engines?: ScheduledEngines;
 }
 
 /**
@@ -61,7 +67,7 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
     closer.add(() => void redis.disconnect());
     const vault = uploadVault(config, redis, keyring);
 
-    const engines = options.engines ?? new EngineCache();
+    const engines = options.engines ?? new ScheduledEngines(config.projectPriorities);
     closer.add(() => engines.close());
     try {
       await engines.get(DEFAULT_ENGINE);
@@ -99,6 +105,14 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
     // Closed first (last in): running jobs finish and schedule their webhooks before the rest goes.
     closer.add(() => queue.close());
 
+    const observability = new Observability();
+    const jobs = observability.instrument(queue, 'all');
+    let probeUrl: string | undefined;
+    if (config.metricsPort !== undefined) {
+      const probe = await startProbeServer({ port: config.metricsPort, host: config.host, metrics: observability.metrics, readiness: [storeReadiness(store), redisReadiness(redis)] });
+      closer.add(() => probe.close());
+      probeUrl = probe.url;
+    }
     const worker = new TranscriptWorker({
       store,
       vault,
@@ -111,12 +125,13 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
       redactedAudio: null,
       llm: llmConfigFromEnv(),
       takeOver: true,
+      onJobEvent: observability.jobs.handle,
     });
     const resubmitted = await worker.resubmitUnfinished();
     webhooks.deliver(WEBHOOK_CONCURRENCY);
-    queue.process(worker.handle, config.concurrency);
+    jobs.process(scheduledJobs(engines, async (id) => (await store.getJob(id))?.projectId, worker.handle), config.concurrency);
     logger.info(`earshot worker ready: ${config.concurrency} job(s) at once, stages ${options.stages}, ${resubmitted} unfinished transcript(s) submitted`);
-    return { store, ready: () => readiness(store, redis, config.redisTimeoutMs), close: () => closer.close() };
+    return { store, probeUrl, ready: () => readiness(store, redis, config.redisTimeoutMs), close: () => closer.close() };
   } catch (err) {
     await closer.close();
     throw err;

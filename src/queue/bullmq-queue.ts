@@ -96,6 +96,12 @@ export class BullmqQueue implements JobQueue {
     return this.lastDepth;
   }
 
+  /** Jobs waiting in Redis and the workers consuming them, for the scaling advice (GET /v2/scale). */
+  async load(): Promise<{ waiting: number; workers: number }> {
+    const [counts, workers] = await Promise.all([this.queue.getJobCounts('waiting', 'delayed', 'prioritized'), this.queue.getWorkersCount()]);
+    return { waiting: Object.values(counts).reduce((a, b) => a + b, 0), workers };
+  }
+
   /**
    * Stops taking jobs; running ones get `drainMs` to finish, then are aborted and handed back to
    * the queue (SIGTERM drains: issue 12 item 5).

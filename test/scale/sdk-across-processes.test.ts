@@ -39,7 +39,9 @@ test('an upload accepted by one api process is transcribed by a worker and read 
     assert.equal(submitted.status, 'queued');
     assert.equal((await viaA.transcripts.get(submitted.id)).status, 'queued');
 
-    await cluster.startWorker();
+    const worker = await cluster.startWorker(['--metrics-port', '0']);
+    const probe = /metrics on (http:\/\/\S+)\/metrics/.exec(worker.output())?.[1];
+    assert.ok(probe, `the worker names its metrics address: ${worker.output()}`);
     const done = await viaB.transcripts.waitUntilReady(submitted.id, { pollingInterval: 100, pollingTimeout: 90_000 });
     assert.equal(done.status, 'completed', done.error);
     assert.ok(done.text?.includes('young man'), `text: ${done.text}`);
@@ -56,6 +58,15 @@ test('an upload accepted by one api process is transcribed by a worker and read 
     assert.equal(log.json.deliveries[0].status_code, 200);
 
     assert.deepEqual(await cluster.redis.keys(`${cluster.prefix}:upload:*`), [], 'the upload left Redis when its job ended');
+
+    // Each process reports on itself: the worker its jobs, the api its dependencies.
+    const workerMetrics = await (await fetch(`${probe}/metrics`)).text();
+    assert.match(workerMetrics, /^earshot_job_transitions_total\{status="completed"\} 1$/m);
+    assert.equal((await fetch(`${probe}/readyz`)).status, 200);
+    const ready = await fetch(`${apiA.url}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(((await ready.json()) as { checks: { name: string }[] }).checks.map((c) => c.name), ['database', 'queue']);
+    assert.match(await (await fetch(`${apiB.url}/metrics`)).text(), /earshot_http_request_duration_seconds_count\{route="\/v2\/transcript",method="POST",status_class="2xx"\} 1/);
     await assert.rejects(viaA.transcripts.submit({ audio_url: uploadUrl }), /not available/, 'an upload is usable once');
 
     // OpenAI's /v1 answers on the request: the api process transcribes it itself.

@@ -1,7 +1,13 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig } from '../../app/config.js';
 import { startWorkerProcess, WORKER_STAGES, type WorkerStages } from '../../app/worker-process.js';
 import { positiveInt, runUntilSignalled } from '../process-flags.js';
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
+  return n;
+}
 
 interface WorkerFlags {
   database?: string;
@@ -9,6 +15,7 @@ interface WorkerFlags {
   dataDir?: string;
   stages: WorkerStages;
   concurrency?: number;
+  metricsPort?: number;
 }
 
 /** `earshot worker` (issue 12): runs transcript jobs and webhook deliveries from the shared queue. */
@@ -20,7 +27,8 @@ export function registerWorkerCommand(program: Command): void {
     .option('--redis <url>', 'redis://… holding the job queue and uploads in flight (EARSHOT_REDIS_URL)')
     .option('--data-dir <dir>', 'keys.json and the webhook secret when not given by EARSHOT_ENCRYPTION_KEYS / EARSHOT_WEBHOOK_SECRET (EARSHOT_DATA_DIR)')
     .addOption(new Option('--stages <which>', 'which stages this worker runs (only "all" is built so far)').choices([...WORKER_STAGES]).default('all'))
-    .option('--concurrency <n>', 'jobs at once (EARSHOT_CONCURRENCY; the same default as earshot serve)', positiveInt)
+    .option('--concurrency <n>', 'jobs admitted at once; their segments share the decoders fairly (EARSHOT_CONCURRENCY; the same default as earshot serve)', positiveInt)
+    .option('--metrics-port <port>', 'serve /metrics, /healthz and /readyz on this port (EARSHOT_METRICS_PORT; 0 picks one)', nonNegativeInt)
     .addHelpText(
       'after',
       '\nA worker killed mid-job has its job taken over by another within EARSHOT_JOB_LOCK_MS +\n' +
@@ -28,9 +36,9 @@ export function registerWorkerCommand(program: Command): void {
         'EARSHOT_DRAIN_SECONDS (default 25), then hands the rest back to the queue.',
     )
     .action(async (flags: WorkerFlags) => {
-      const config = loadConfig({ databaseUrl: flags.database, redisUrl: flags.redis, dataDir: flags.dataDir, concurrency: flags.concurrency });
+      const config = loadConfig({ databaseUrl: flags.database, redisUrl: flags.redis, dataDir: flags.dataDir, concurrency: flags.concurrency, metricsPort: flags.metricsPort });
       const worker = await startWorkerProcess(config, { stages: flags.stages });
-      process.stdout.write(`Earshot worker is running (${config.concurrency} job(s) at once)\n`);
+      process.stdout.write(`Earshot worker is running (${config.concurrency} job(s) at once${worker.probeUrl ? `, metrics on ${worker.probeUrl}/metrics` : ''})\n`);
       await runUntilSignalled(() => worker.close(), (signal) => `\n${signal}: draining (running jobs finish or go back to the queue)…\n`);
     });
 }
