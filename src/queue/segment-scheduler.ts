@@ -103,7 +103,8 @@ export class SegmentScheduler {
   private submit<T>(ticket: SchedulerTicket, work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(closedError());
     return new Promise<T>((resolve, reject) => {
-      this.enqueue(ticket, { start: () => work().then(resolve, reject), cancel: reject });
+      // Through a resolved promise, so even a synchronous throw frees the slot.
+      this.enqueue(ticket, { start: () => Promise.resolve().then(work).then(resolve, reject), cancel: reject });
       this.pump();
     });
   }
