@@ -7,7 +7,6 @@ import { EngineCache } from '../engines/registry.js';
 import { EarshotError } from '../errors.js';
 import { Observability } from '../observability/observability.js';
 import { storeReadiness } from '../observability/readiness.js';
-import { BullmqQueue } from '../queue/bullmq-queue.js';
 import { RedactedAudioCache } from '../queue/redacted-audio.js';
 import { redisOptions, requestPathRedis } from '../queue/redis.js';
 import { mountRealtime } from '../realtime/mount.js';
@@ -15,7 +14,7 @@ import { RedisUsedTokens } from '../realtime/used-tokens.js';
 import type { Store } from '../store/store.js';
 import type { EarshotConfig } from './config.js';
 import { Closer, listenUrl, openProcessStore, processLogger } from './process-parts.js';
-import { connected, readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
+import { connected, readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
 
 export interface ApiProcess {
   url: string;
@@ -55,15 +54,7 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
     closer.add(() => void redis.disconnect());
     await connected(redis, config.redisTimeoutMs, logger);
     const vault = uploadVault(config, redis, keyring);
-    const queue = new BullmqQueue({
-      producer: redis,
-      connection: redisOptions(redisUrl, `${config.queuePrefix}:api`),
-      prefix: config.queuePrefix,
-      lockMs: config.jobLockMs,
-      stalledCheckMs: config.stalledCheckMs,
-      drainMs: config.drainMs,
-      onError: redisLog.onError,
-    });
+    const queue = transcriptQueue(config, redis, redisOptions(redisUrl, `${config.queuePrefix}:api`), redisLog.onError);
     closer.add(() => queue.close());
 
     // Transcription here is only what answers on the request itself: the /v1 OpenAI route and

@@ -2,8 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { EarshotError } from '../errors.js';
 import type { Readiness } from '../observability/readiness.js';
+import { BullmqQueue } from '../queue/bullmq-queue.js';
 import { RedisUploadVault } from '../queue/redis-upload-vault.js';
-import { redisReachable } from '../queue/redis.js';
+import { redisReachable, type RedisConnectionOptions } from '../queue/redis.js';
 import { FieldCipher } from '../store/encryption/field-cipher.js';
 import type { Keyring } from '../store/encryption/keyring.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +37,19 @@ export function uploadVault(config: EarshotConfig, redis: Redis, keyring: Keyrin
     prefix: config.queuePrefix,
     ttlMs: config.uploadTtlMs,
     holdMs: config.queuedUploadTtlMs,
+  });
+}
+
+/** The transcript queue with the installation's lock, stall and drain settings, for api and worker alike. */
+export function transcriptQueue(config: EarshotConfig, producer: Redis, connection: RedisConnectionOptions, onError: (err: Error) => void): BullmqQueue {
+  return new BullmqQueue({
+    producer,
+    connection,
+    prefix: config.queuePrefix,
+    lockMs: config.jobLockMs,
+    stalledCheckMs: config.stalledCheckMs,
+    drainMs: config.drainMs,
+    onError,
   });
 }
 

@@ -5,7 +5,6 @@ import { llmConfigFromEnv } from '../intelligence/llm/config.js';
 import { Observability } from '../observability/observability.js';
 import { startProbeServer } from '../observability/probe-server.js';
 import { storeReadiness } from '../observability/readiness.js';
-import { BullmqQueue } from '../queue/bullmq-queue.js';
 import { ScheduledEngines, scheduledJobs } from '../queue/scheduled-engines.js';
 import { backgroundRedis, redisOptions } from '../queue/redis.js';
 import { TranscriptWorker } from '../queue/worker.js';
@@ -14,7 +13,7 @@ import type { Store } from '../store/store.js';
 import { WebhookSender } from '../webhooks/sender.js';
 import type { EarshotConfig } from './config.js';
 import { Closer, openProcessStore, processLogger, storeLoggerOf } from './process-parts.js';
-import { readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, uploadVault, type ProcessReadiness } from './scale-out.js';
+import { readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
 import { webhookSecret } from './webhook-secret.js';
 
 /** Which stages a worker runs; only whole jobs (`all`) exist so far. */
@@ -93,15 +92,7 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
       onError: redisLog.onError,
     });
     closer.add(() => webhooks.close());
-    const queue = new BullmqQueue({
-      producer: redis,
-      connection,
-      prefix: config.queuePrefix,
-      lockMs: config.jobLockMs,
-      stalledCheckMs: config.stalledCheckMs,
-      drainMs: config.drainMs,
-      onError: redisLog.onError,
-    });
+    const queue = transcriptQueue(config, redis, connection, redisLog.onError);
     // Closed first (last in): running jobs finish and schedule their webhooks before the rest goes.
     closer.add(() => queue.close());
 

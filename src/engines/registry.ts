@@ -29,7 +29,7 @@ export function engineStatuses(options?: EngineOptions): Promise<EngineStatus[]>
 export class EngineCache {
   private readonly engines = new Map<string, Promise<SpeechEngine>>();
 
-  private readonly defaults: EngineOptions;
+  protected readonly defaults: EngineOptions;
 
   constructor(defaults: EngineOptions = {}) {
     // One decoder per core, two at most: each holds its own copy of the model (~100 MB).

@@ -6,7 +6,6 @@
  * Recognition outside a job (no ticket) goes straight to the engine.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { availableParallelism } from 'node:os';
 import type { EngineOptions, Recognition, RecognizeOptions, SpeechEngine } from '../engines/engine.js';
 import { DEFAULT_ENGINE, EngineCache } from '../engines/registry.js';
 import type { JobHandler } from './queue.js';
@@ -15,17 +14,19 @@ import { SegmentScheduler, type SchedulerTicket, type SegmentSchedulerOptions } 
 export class ScheduledEngines extends EngineCache {
   private readonly tickets = new AsyncLocalStorage<SchedulerTicket>();
   private readonly scheduled = new Map<SpeechEngine, { scheduler: SegmentScheduler; facade: SpeechEngine }>();
-  private readonly slots: number;
-
   constructor(
     private readonly priorities: SegmentSchedulerOptions['priorities'] = {},
     defaults: EngineOptions = {},
   ) {
-    const parallelism = defaults.parallelism ?? Math.min(2, availableParallelism());
-    super({ ...defaults, parallelism });
-    // As many segments in recognition as the engine has decoders, so its own queue stays empty
-    // and the scheduler's order is the order decoding happens in.
-    this.slots = parallelism;
+    super(defaults);
+  }
+
+  /**
+   * As many segments in recognition as the engine has decoders, so its own queue stays empty and
+   * the scheduler's order is the order decoding happens in.
+   */
+  private get slots(): number {
+    return this.defaults.parallelism ?? 1;
   }
 
   /** Runs one job's work with its ticket. */
