@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Earshot needs on a Debian machine with Node 20, then builds it.
 #   scripts/setup.sh           product dependencies (ffmpeg, pocketsphinx + en-us model)
-#   scripts/setup.sh --test    also what the tests use (LibriVox clips, espeak-ng, sox)
+#   scripts/setup.sh --test    also what the tests use (LibriVox clips, espeak-ng, sox, Chromium for the web app's tests)
 # Idempotent: quick when everything is present. As root it installs Debian packages itself;
 # otherwise it prints the exact apt command and stops.
 set -euo pipefail
@@ -17,7 +17,7 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 packages=(ffmpeg pocketsphinx pocketsphinx-en-us libpocketsphinx3 wamerican)
-[ "$want_test" = 1 ] && packages+=(pocketsphinx-testdata espeak-ng sox)
+[ "$want_test" = 1 ] && packages+=(pocketsphinx-testdata espeak-ng sox chromium)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -51,4 +51,10 @@ fi
 if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit)" ]; then
   echo "setup: building" >&2
   npx tsc -p tsconfig.json
+fi
+
+# The web app (web/, Vite + Preact) into dist/web/, which `earshot serve` and `earshot api` serve at `/`.
+if [ ! -f dist/web/index.html ] || [ -n "$(find web package-lock.json -newer dist/web/index.html -type f -not -path '*/node_modules/*' -print -quit)" ]; then
+  echo "setup: building the web app" >&2
+  npm run --silent build:web
 fi

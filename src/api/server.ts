@@ -16,6 +16,7 @@ import { ErrorResponse } from './schemas/common.js';
 import { httpMetrics } from '../observability/http-metrics.js';
 import type { ApiObservability } from '../observability/observability.js';
 import { scaleRoutes } from './routes/scale.js';
+import { webAppRoutes } from './web-app.js';
 
 export interface ServerOptions extends ApiDeps {
   /** pino-compatible logger; default: none. */
@@ -24,6 +25,8 @@ export interface ServerOptions extends ApiDeps {
   jsonBodyLimit?: number;
   /** /metrics, /readyz's checks and GET /v2/scale; without it /readyz checks the store alone. */
   observability?: ApiObservability;
+  /** The built web app's folder (served at `/`); null: none. Default: dist/web/ of this checkout. */
+  webRoot?: string | null;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const deps: ApiDeps = options;
+  await app.register(webAppRoutes, { root: options.webRoot });
   await app.register(healthRoutes, { ...deps, readiness: observability?.readiness });
   await app.register(redactedAudioFileRoute, deps);
   await app.register(openaiRoutes, deps);
