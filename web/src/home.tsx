@@ -16,7 +16,11 @@ function cursor(url: string | null, name: 'before_id' | 'after_id'): string | nu
   return new URL(url, location.origin).searchParams.get(name);
 }
 
+/** AssemblyAI's list keeps deleted transcripts, with this in place of their audio_url. */
+export const DELETED = 'http://deleted_by_user';
+
 export function displayName(item: { id: string; audio_url: string }): string {
+  if (item.audio_url === DELETED) return `Deleted transcript ${item.id.slice(0, 8)}`;
   const remembered = nameFor(item.id);
   if (remembered) return remembered;
   if (item.audio_url.startsWith('http') && !item.audio_url.includes('/v2/upload/')) return item.audio_url.split('/').pop() || item.audio_url;
@@ -142,9 +146,9 @@ export function Home() {
         {!found && page && page.transcripts.length > 0 && (
           <ul class="transcripts">
             {page.transcripts.map((item) => (
-              <li key={item.id} data-id={item.id}>
-                <a href={`#/t/${item.id}`}>{displayName(item)}</a>
-                <Status item={item} />
+              <li key={item.id} data-id={item.id} class={item.audio_url === DELETED ? 'deleted' : undefined}>
+                {item.audio_url === DELETED ? <span class="name">{displayName(item)}</span> : <a href={`#/t/${item.id}`}>{displayName(item)}</a>}
+                {item.audio_url === DELETED ? <span class="status">Deleted</span> : <Status item={item} />}
                 <time dateTime={item.created}>{when(item.created)}</time>
                 {item.status === 'error' && <p class="error">{item.error ?? 'The transcription failed.'}</p>}
               </li>

@@ -4,7 +4,7 @@ import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type Paragraph, type Transcript, type Word } from './api';
 import { clock, download, hhmmss, when } from './format';
-import { displayName } from './home';
+import { DELETED, displayName } from './home';
 import { fileFor, forgetTranscript, rememberFile, saveSpeakerNames, speakerNames } from './local';
 import { Panels } from './panels';
 import { useAudioSync } from './player';
@@ -140,6 +140,16 @@ export function TranscriptPage({ id }: { id: string }) {
   };
 
   const busy = transcript.status === 'queued' || transcript.status === 'processing';
+  if (transcript.audio_url === DELETED)
+    return (
+      <section class="card">
+        <p class="crumb">
+          <a href="#/">← Transcripts</a>
+        </p>
+        <h1>{title}</h1>
+        <p>This transcript was deleted: its text and results are gone from the server.</p>
+      </section>
+    );
   return (
     <article class="transcript">
       <header class="card t-head">
