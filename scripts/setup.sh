@@ -58,3 +58,7 @@ if [ ! -f dist/web/index.html ] || [ -n "$(find web package-lock.json -newer dis
   echo "setup: building the web app" >&2
   npm run --silent build:web
 fi
+
+# What a first run needs, checked in one go (issue 20): one line per check, non-zero on a failure.
+echo "setup: checking with earshot doctor" >&2
+node bin/earshot.js doctor

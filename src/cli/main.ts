@@ -3,6 +3,7 @@ import { isEarshotError } from '../errors.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerApiCommand } from './commands/api.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEnginesCommand } from './commands/engines.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerKeysCommand } from './commands/keys.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerKeysCommand(program);
   registerStreamCommand(program);
   registerEnginesCommand(program);
+  registerDoctorCommand(program);
   registerModelsCommand(program);
   registerAnalyzeCommand(program);
   registerEvalCommand(program);
