@@ -4,7 +4,8 @@
 class PcmWorklet extends AudioWorkletProcessor {
   constructor() {
     super();
-    this.chunk = new Int16Array(Math.round(sampleRate / 20));
+    this.size = Math.round(sampleRate / 20);
+    this.chunk = new Int16Array(this.size);
     this.filled = 0;
   }
   process(inputs) {
@@ -13,10 +14,10 @@ class PcmWorklet extends AudioWorkletProcessor {
     for (let i = 0; i < channel.length; i++) {
       const s = Math.max(-1, Math.min(1, channel[i]));
       this.chunk[this.filled++] = s < 0 ? s * 0x8000 : s * 0x7fff;
-      if (this.filled === this.chunk.length) {
-        const out = this.chunk;
-        this.port.postMessage(out.buffer, [out.buffer]);
-        this.chunk = new Int16Array(out.length);
+      if (this.filled === this.size) {
+        // The buffer is transferred (detached here), so the next chunk is a new array.
+        this.port.postMessage(this.chunk.buffer, [this.chunk.buffer]);
+        this.chunk = new Int16Array(this.size);
         this.filled = 0;
       }
     }

@@ -62,6 +62,8 @@ export function Live() {
         context = new AudioContext();
       }
       await context.audioWorklet.addModule('/pcm-worklet.js');
+      // Created after an await, so some browsers start it suspended.
+      if (context.state === 'suspended') await context.resume();
       const rate = context.sampleRate;
       pcm.current = { chunks: [], samples: 0, rate };
       const token = await api.streamToken();
