@@ -9,7 +9,7 @@ import { MemoryQueue } from './queue/memory-queue.js';
 import { RedactedAudioCache } from './queue/redacted-audio.js';
 import { UploadLeases } from './queue/upload-leases.js';
 import { llmConfigFromEnv } from './intelligence/llm/config.js';
-import { ScheduledEngines, scheduledJobs } from './queue/scheduled-engines.js';
+import { ScheduledEngines } from './queue/scheduled-engines.js';
 import { TranscriptWorker } from './queue/worker.js';
 import { Observability } from './observability/observability.js';
 import { IN_PROCESS_QUEUE_READY, storeReadiness } from './observability/readiness.js';
@@ -71,7 +71,7 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
     const redactedAudio = new RedactedAudioCache({ maxTotalBytes: 1024 * MiB, ttlMs: 60 * 60_000 });
     cleanups.push(() => redactedAudio.close());
 
-    const engines = new ScheduledEngines(config.projectPriorities);
+    const engines = new ScheduledEngines(config.projectPriorities, config.decoders ? { parallelism: config.decoders } : {});
     cleanups.push(() => engines.close());
     // Load the default engine now: the first job is not slowed down, and a missing model shows
     // at start-up. The server still starts; jobs then fail with the engine's own instructions.
@@ -116,9 +116,10 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       redactedAudio,
       llm: llmConfigFromEnv(),
       onJobEvent: observability.jobs.handle,
+      schedule: (ticket, work) => engines.run(ticket, work),
     });
     await worker.recover();
-    queue.process(scheduledJobs(engines, async (id) => (await store.getJob(id))?.projectId, worker.handle), config.concurrency);
+    queue.process(worker.handle, config.concurrency);
 
     const app = await buildServer({
       store,

@@ -14,6 +14,7 @@ import { RedisUsedTokens } from '../realtime/used-tokens.js';
 import type { Store } from '../store/store.js';
 import type { EarshotConfig } from './config.js';
 import { Closer, listenUrl, openProcessStore, processLogger } from './process-parts.js';
+import { INTELLIGENCE_QUEUE } from '../queue/bullmq-queue.js';
 import { connected, readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
 
 export interface ApiProcess {
@@ -56,6 +57,9 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
     const vault = uploadVault(config, redis, keyring);
     const queue = transcriptQueue(config, redis, redisOptions(redisUrl, `${config.queuePrefix}:api`), redisLog.onError);
     closer.add(() => queue.close());
+    // Only read here, for the scaling advice: workers hand transcripts on to it (worker.ts).
+    const analysis = transcriptQueue(config, redis, redisOptions(redisUrl, `${config.queuePrefix}:api`), redisLog.onError, INTELLIGENCE_QUEUE);
+    closer.add(() => analysis.close());
 
     // Transcription here is only what answers on the request itself: the /v1 OpenAI route and
     // streaming (which has its own engine, see mountRealtime). Loaded on first use.
@@ -71,7 +75,9 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
     // Arrivals are counted where jobs enter (here); depth and workers come from the shared queue,
     // stage throughput only from the workers' own /metrics (each keeps its own window).
     const observability = new Observability();
-    const jobs = observability.instrument(queue, 'all');
+    // Transcripts enter at the asr stage's queue; the intelligence queue's depth is reported too.
+    const jobs = observability.instrument(queue, 'asr');
+    observability.instrument(analysis, 'intelligence');
     const app = await buildServer({
       store,
       vault,
@@ -81,10 +87,19 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
       observability: {
         metrics: observability.metrics,
         readiness: [storeReadiness(store), redisReadiness(redis)],
+        // Every transcript passes both stage queues, so both see the same arrivals.
         scaleLoads: async () => {
-          const { waiting, workers } = await queue.load();
           const { perMinute, thisMinute } = observability.arrivals.snapshot();
-          return [{ stage: 'all', queueDepth: waiting, currentWorkers: workers, slotsPerWorker: config.concurrency, arrivalsPerMinute: perMinute, arrivalsThisMinute: thisMinute, work: null }];
+          const stages = [
+            { stage: 'asr', queue },
+            { stage: 'intelligence', queue: analysis },
+          ];
+          return Promise.all(
+            stages.map(async ({ stage, queue }) => {
+              const { waiting, workers } = await queue.load();
+              return { stage, queueDepth: waiting, currentWorkers: workers, slotsPerWorker: config.concurrency, arrivalsPerMinute: perMinute, arrivalsThisMinute: thisMinute, work: null };
+            }),
+          );
         },
         adminKeys: config.adminKeys,
       },

@@ -11,12 +11,16 @@ export interface EarshotConfig extends RealtimeSettings {
   dataDir: string;
   /** `postgres://…` or `sqlite:///abs/file.db`; default: `<dataDir>/earshot.db`. */
   databaseUrl?: string;
-  /** Transcription jobs run at once. */
   /**
    * Transcription jobs admitted at once. Their speech segments share the engine's decoders
    * through the segment scheduler, so a short job admitted beside long ones finishes first.
    */
   concurrency: number;
+  /**
+   * Speech segments decoded at once: the engine's decoders, one core each (EARSHOT_DECODERS).
+   * Default: the engine's own (up to two). One per worker sizes a worker as one core of capacity.
+   */
+  decoders?: number;
   /** Turns per round of the segment scheduler by project id (default 1 each): `EARSHOT_PROJECT_PRIORITIES=id=3,other=2`. */
   projectPriorities: Record<string, number>;
   /** Largest single upload. */
@@ -90,6 +94,7 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     dataDir: env.EARSHOT_DATA_DIR || './.earshot',
     databaseUrl: env.EARSHOT_DATABASE_URL || undefined,
     concurrency: num('EARSHOT_CONCURRENCY', 4),
+    decoders: env.EARSHOT_DECODERS ? num('EARSHOT_DECODERS', 1) : undefined,
     projectPriorities: parsePriorities(env.EARSHOT_PROJECT_PRIORITIES ?? ''),
     maxUploadBytes: num('EARSHOT_MAX_UPLOAD_BYTES', 512 * MiB),
     maxUploadMemoryBytes: num('EARSHOT_MAX_UPLOAD_MEMORY_BYTES', 2048 * MiB),

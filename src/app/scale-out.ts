@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { EarshotError } from '../errors.js';
 import type { Readiness } from '../observability/readiness.js';
-import { BullmqQueue } from '../queue/bullmq-queue.js';
+import { BullmqQueue, TRANSCRIPT_QUEUE } from '../queue/bullmq-queue.js';
 import { RedisUploadVault } from '../queue/redis-upload-vault.js';
 import { redisReachable, type RedisConnectionOptions } from '../queue/redis.js';
 import { FieldCipher } from '../store/encryption/field-cipher.js';
@@ -40,9 +40,10 @@ export function uploadVault(config: EarshotConfig, redis: Redis, keyring: Keyrin
   });
 }
 
-/** The transcript queue with the installation's lock, stall and drain settings, for api and worker alike. */
-export function transcriptQueue(config: EarshotConfig, producer: Redis, connection: RedisConnectionOptions, onError: (err: Error) => void): BullmqQueue {
+/** A stage queue (transcripts by default) with the installation's lock, stall and drain settings, for api and worker alike. */
+export function transcriptQueue(config: EarshotConfig, producer: Redis, connection: RedisConnectionOptions, onError: (err: Error) => void, name = TRANSCRIPT_QUEUE): BullmqQueue {
   return new BullmqQueue({
+    name,
     producer,
     connection,
     prefix: config.queuePrefix,

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import { DEFAULT_ENGINE } from '../engines/registry.js';
-import { EarshotError } from '../errors.js';
 import { llmConfigFromEnv } from '../intelligence/llm/config.js';
 import { Observability } from '../observability/observability.js';
 import { startProbeServer } from '../observability/probe-server.js';
 import { storeReadiness } from '../observability/readiness.js';
-import { ScheduledEngines, scheduledJobs } from '../queue/scheduled-engines.js';
+import { INTELLIGENCE_QUEUE } from '../queue/bullmq-queue.js';
+import { RecognitionHandoffs } from '../queue/recognition-handoff.js';
+import { ScheduledEngines } from '../queue/scheduled-engines.js';
+import { FieldCipher } from '../store/encryption/field-cipher.js';
 import { backgroundRedis, redisOptions } from '../queue/redis.js';
 import { TranscriptWorker } from '../queue/worker.js';
 import { QueuedWebhooks } from '../queue/webhook-queue.js';
@@ -16,7 +18,10 @@ import { Closer, openProcessStore, processLogger, storeLoggerOf } from './proces
 import { readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
 import { webhookSecret } from './webhook-secret.js';
 
-/** Which stages a worker runs; only whole jobs (`all`) exist so far. */
+/**
+ * Which stage queues a worker takes jobs from: `asr` (decode, speech detection, recognition,
+ * speaker features), `intelligence` (formatting, speakers, redaction, analyses) or both.
+ */
 export const WORKER_STAGES = ['all', 'asr', 'intelligence'] as const;
 export type WorkerStages = (typeof WORKER_STAGES)[number];
 
@@ -47,12 +52,8 @@ export interface WorkerProcessOptions {
  */
 export async function startWorkerProcess(config: EarshotConfig, options: WorkerProcessOptions): Promise<WorkerProcess> {
   const { redisUrl } = requireScaleOutSettings(config, 'worker');
-  if (options.stages !== 'all') {
-    throw new EarshotError(
-      'config_invalid',
-      `--stages ${options.stages} is not built yet: jobs are not split into ASR and intelligence stages on the queue, so every worker runs whole jobs. Use --stages all (the default).`,
-    );
-  }
+  const recognises = options.stages !== 'intelligence';
+  const analyses = options.stages !== 'asr';
   const logger = options.logger ?? processLogger(config);
   const closer = new Closer(logger);
   try {
@@ -66,12 +67,14 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
     closer.add(() => void redis.disconnect());
     const vault = uploadVault(config, redis, keyring);
 
-    const engines = options.engines ?? new ScheduledEngines(config.projectPriorities);
+    const engines = options.engines ?? new ScheduledEngines(config.projectPriorities, config.decoders ? { parallelism: config.decoders } : {});
     closer.add(() => engines.close());
-    try {
-      await engines.get(DEFAULT_ENGINE);
-    } catch (err) {
-      logger.warn(`speech engine ${DEFAULT_ENGINE} is not ready: ${(err as Error).message}`);
+    if (recognises) {
+      try {
+        await engines.get(DEFAULT_ENGINE);
+      } catch (err) {
+        logger.warn(`speech engine ${DEFAULT_ENGINE} is not ready: ${(err as Error).message}`);
+      }
     }
 
     const connection = redisOptions(redisUrl, `${config.queuePrefix}:worker`);
@@ -92,12 +95,15 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
       onError: redisLog.onError,
     });
     closer.add(() => webhooks.close());
+    // Both queues are closed first (last in): running jobs finish, hand on or schedule their
+    // webhooks before the rest goes.
     const queue = transcriptQueue(config, redis, connection, redisLog.onError);
-    // Closed first (last in): running jobs finish and schedule their webhooks before the rest goes.
     closer.add(() => queue.close());
+    const analysis = transcriptQueue(config, redis, connection, redisLog.onError, INTELLIGENCE_QUEUE);
+    closer.add(() => analysis.close());
+    const handoffs = new RecognitionHandoffs({ redis, cipher: new FieldCipher(keyring), prefix: config.queuePrefix, ttlMs: config.queuedUploadTtlMs });
 
     const observability = new Observability();
-    const jobs = observability.instrument(queue, 'all');
     let probeUrl: string | undefined;
     if (config.metricsPort !== undefined) {
       const probe = await startProbeServer({ port: config.metricsPort, host: config.host, metrics: observability.metrics, readiness: [storeReadiness(store), redisReadiness(redis)] });
@@ -117,11 +123,16 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
       llm: llmConfigFromEnv(),
       takeOver: true,
       onJobEvent: observability.jobs.handle,
+      schedule: (ticket, work) => engines.run(ticket, work),
+      stages: { handoffs, analysis },
     });
     const resubmitted = await worker.resubmitUnfinished();
     webhooks.deliver(WEBHOOK_CONCURRENCY);
-    jobs.process(scheduledJobs(engines, async (id) => (await store.getJob(id))?.projectId, worker.handle), config.concurrency);
-    logger.info(`earshot worker ready: ${config.concurrency} job(s) at once, stages ${options.stages}, ${resubmitted} unfinished transcript(s) submitted`);
+    // An `all` worker runs whole jobs, as serve does (no hand-off through Redis); it also takes up
+    // what `asr` workers hand on. Queues are labelled by what they hold: the entry queue is `asr`.
+    if (recognises) observability.instrument(queue, 'asr').process(analyses ? worker.handle : worker.handleRecognition, config.concurrency);
+    if (analyses) observability.instrument(analysis, 'intelligence').process(worker.handleAnalysis, config.concurrency);
+    logger.info(`earshot worker ready: ${config.concurrency} job(s) at once per stage, stages ${options.stages}, ${resubmitted} unfinished transcript(s) submitted`);
     return { store, probeUrl, ready: () => readiness(store, redis, config.redisTimeoutMs), close: () => closer.close() };
   } catch (err) {
     await closer.close();

@@ -36,13 +36,13 @@ export class InstrumentedQueue implements JobQueue {
   }
 
   process(handler: JobHandler, concurrency: number): void {
-    this.inner.process(async (transcriptId, signal) => {
+    this.inner.process(async (transcriptId, signal, delivery) => {
       const at = this.enqueuedAt.get(transcriptId);
       this.enqueuedAt.delete(transcriptId);
       if (at !== undefined) this.metrics.queueWait.observe({ stage: this.stage }, (performance.now() - at) / 1000);
       this.runningJobs++;
       try {
-        await handler(transcriptId, signal);
+        await handler(transcriptId, signal, delivery);
       } finally {
         this.runningJobs--;
       }

@@ -45,13 +45,19 @@ export class JobObserver {
         }
         return;
       }
+      case 'analysing':
+        this.busy.set(event.transcriptId, {});
+        return;
+      case 'recognised':
+        // Scale-out's first stage ends here; the intelligence worker measures its own part.
+        this.sample(event.transcriptId, event.audioSeconds);
+        this.busy.delete(event.transcriptId);
+        return;
       case 'completed': {
         metrics.jobTransitions.inc({ status: 'completed' });
         metrics.audioSeconds.inc(event.audioSeconds);
-        if (event.audioSeconds > 0) {
-          metrics.realtimeFactor.observe(event.processingSeconds / event.audioSeconds);
-          this.throughput.add(event.audioSeconds, this.busy.get(event.transcriptId) ?? {});
-        }
+        if (event.audioSeconds > 0) metrics.realtimeFactor.observe(event.processingSeconds / event.audioSeconds);
+        this.sample(event.transcriptId, event.audioSeconds);
         this.busy.delete(event.transcriptId);
         return;
       }
@@ -60,4 +66,8 @@ export class JobObserver {
         this.busy.delete(event.transcriptId);
     }
   };
+
+  private sample(transcriptId: string, audioSeconds: number): void {
+    if (audioSeconds > 0) this.throughput.add(audioSeconds, this.busy.get(transcriptId) ?? {});
+  }
 }

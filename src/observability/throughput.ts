@@ -25,15 +25,20 @@ export class ThroughputWindow {
     if (this.samples.length > this.size) this.samples.shift();
   }
 
-  /** Totals over the window for one worker stage; null before the first completed job. */
+  /**
+   * Totals over the window for one worker stage, from the jobs that stage worked on here (a
+   * scaled-out worker sees only its own stage's part); null before the first one.
+   */
   work(stage: string): StageWork | null {
-    if (this.samples.length === 0) return null;
     let audioSeconds = 0;
     let busySeconds = 0;
+    let jobs = 0;
     for (const s of this.samples) {
+      if (!(stage in s.busySeconds)) continue;
       audioSeconds += s.audioSeconds;
-      busySeconds += s.busySeconds[stage] ?? 0;
+      busySeconds += s.busySeconds[stage];
+      jobs++;
     }
-    return { audioSeconds, busySeconds, jobs: this.samples.length };
+    return jobs === 0 ? null : { audioSeconds, busySeconds, jobs };
   }
 }

@@ -13,7 +13,8 @@ import { SpeakerFeatureExtractor, type SpeakerFeatures } from '../intelligence/s
 import type { Transcript, Utterance, Word } from '../transcript/model.js';
 import { toUtterances } from '../transcript/utterances.js';
 import { applyCustomSpelling, type CustomSpelling } from '../transcript/custom-spelling.js';
-import type { AudioTap, ExtraStage } from './transcribe.js';
+import { PipelineGraph, type PipelineEvent } from './graph.js';
+import type { AudioTap, CoreValues, ExtraStage } from './transcribe.js';
 
 /** The AssemblyAI request options that add stages after recognition (names as in the API). */
 export interface FeatureOptions extends AnalyzeOptions {
@@ -207,4 +208,25 @@ class TimelineTap implements AudioTap<void> {
     for (const p of this.pieces) out.set(p.pcm.subarray(0, Math.max(0, out.length - p.start * 16)), p.start * 16);
     return out;
   }
+}
+
+/** What recognition hands to the feature stages: the raw transcript and what the audio taps kept. */
+export interface Recognised {
+  transcript: Transcript;
+  taps: Record<string, unknown>;
+}
+
+/**
+ * Runs the feature stages on their own, after recognition ran elsewhere (`earshot worker --stages
+ * intelligence`): the same graph as in one pipeline, started from the transcript and the taps.
+ * Stages that need the audio itself (the redacted-audio copy) cannot run this way.
+ */
+export async function runFeatureStages(
+  recognised: Recognised,
+  stages: ExtraStage[],
+  options: { signal?: AbortSignal; onEvent?: (event: PipelineEvent) => void } = {},
+): Promise<FeatureResult> {
+  const graph = new PipelineGraph<CoreValues & Record<string, unknown>>(stages, ['transcript', 'taps']);
+  const { values } = await graph.run({ transcript: recognised.transcript, taps: recognised.taps }, options);
+  return values[FEATURES_OUTPUT] as FeatureResult;
 }

@@ -65,6 +65,8 @@ export interface TranscribeResult {
   transcript: Transcript;
   /** Outputs of the extra stages, by stage name. */
   extras: Record<string, unknown>;
+  /** What each audio tap kept (its `finish()`), by tap name: what later stages read as `taps`. */
+  taps: Record<string, unknown>;
   /** Busy time per stage in ms. */
   timings: Record<string, number>;
 }
@@ -133,7 +135,7 @@ export async function transcribeAudio(
   const { values, timings } = await graph.run({ source, engine }, { signal: options.signal, onEvent: options.onEvent });
   const transcript = values.transcript;
   options.onProgress?.({ processedMs: transcript.durationMs, durationMs: transcript.durationMs });
-  return { transcript, extras: Object.fromEntries(extras.map((s) => [s.name, values[s.name]])), timings };
+  return { transcript, extras: Object.fromEntries(extras.map((s) => [s.name, values[s.name]])), taps: values.taps, timings };
 }
 
 async function* countSamples(pcm: AsyncIterable<Int16Array>, add: (n: number) => void): AsyncGenerator<Int16Array> {

@@ -4,9 +4,14 @@ import type { JobHandler, JobQueue } from './queue.js';
 import { queueUnavailable, type RedisConnectionOptions } from './redis.js';
 import { MAX_STARTS } from './worker.js';
 
+/** Where transcripts enter: recognition (or the whole job, for `earshot serve`-style workers). */
 export const TRANSCRIPT_QUEUE = 'transcripts';
+/** Where recognised transcripts wait for their intelligence stage (worker.ts hand-off). */
+export const INTELLIGENCE_QUEUE = 'intelligence';
 
 export interface BullmqQueueOptions {
+  /** The BullMQ queue's name; TRANSCRIPT_QUEUE by default. */
+  name?: string;
   /** The client jobs are added with (an api process's fails fast: see requestPathRedis). */
   producer: Redis;
   /** Options for the worker's own connections (BullMQ opens them; they block while waiting for jobs). */
@@ -34,13 +39,17 @@ export class BullmqQueue implements JobQueue {
   private closed?: Promise<void>;
 
   constructor(private readonly options: BullmqQueueOptions) {
-    this.queue = new Queue(TRANSCRIPT_QUEUE, { connection: options.producer, prefix: options.prefix });
+    this.queue = new Queue(this.name, { connection: options.producer, prefix: options.prefix });
     this.queue.on('error', options.onError);
+  }
+
+  get name(): string {
+    return this.options.name ?? TRANSCRIPT_QUEUE;
   }
 
   async enqueue(transcriptId: string): Promise<void> {
     try {
-      const job = await this.queue.add('transcribe', {}, {
+      const job = await this.queue.add(this.name, {}, {
         jobId: transcriptId,
         // A handler that throws met the database or Redis down (failures of the job itself are
         // stored, not thrown): try again later rather than lose the job.
@@ -61,9 +70,9 @@ export class BullmqQueue implements JobQueue {
   process(handler: JobHandler, concurrency: number): void {
     const signal = this.aborter.signal;
     this.worker = new Worker(
-      TRANSCRIPT_QUEUE,
+      this.name,
       async (job, token) => {
-        await handler(job.id!, signal);
+        await handler(job.id!, signal, { attempt: job.attemptsStarted });
         if (signal.aborted) {
           // Shutting down mid-job: straight back to the queue for another worker.
           await job.moveToDelayed(Date.now(), token);

@@ -2,7 +2,12 @@
  * The job queue between the API (producer) and the orchestrator (consumer). Embedded mode uses
  * the in-process queue (memory-queue.ts); scale-out mode BullMQ on Redis (bullmq-queue.ts).
  */
-export type JobHandler = (transcriptId: string, signal: AbortSignal) => Promise<void>;
+export type JobHandler = (transcriptId: string, signal: AbortSignal, delivery?: JobDelivery) => Promise<void>;
+
+/** How often the queue has handed this job out, counting this time (1 on the first delivery). */
+export interface JobDelivery {
+  attempt: number;
+}
 
 export interface JobQueue {
   enqueue(transcriptId: string): Promise<void>;

@@ -8,7 +8,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EngineOptions, Recognition, RecognizeOptions, SpeechEngine } from '../engines/engine.js';
 import { DEFAULT_ENGINE, EngineCache } from '../engines/registry.js';
-import type { JobHandler } from './queue.js';
 import { SegmentScheduler, type SchedulerTicket, type SegmentSchedulerOptions } from './segment-scheduler.js';
 
 export class ScheduledEngines extends EngineCache {
@@ -71,15 +70,4 @@ export class ScheduledEngines extends EngineCache {
     this.scheduled.clear();
     await super.close();
   }
-}
-
-/**
- * Wraps a queue's job handler so each job runs with its ticket: the tenant is the transcript's
- * project, looked up once per job (the queue carries only the transcript id).
- */
-export function scheduledJobs(engines: ScheduledEngines, projectOf: (transcriptId: string) => Promise<string | undefined>, handle: JobHandler): JobHandler {
-  return async (transcriptId, signal) => {
-    const tenant = (await projectOf(transcriptId)) ?? transcriptId;
-    return engines.run({ tenant, job: transcriptId }, () => handle(transcriptId, signal));
-  };
 }

@@ -9,9 +9,11 @@ import type { Store, TranscriptJob, TranscriptOptions } from '../store/store.js'
 import type { WebhookNotifier } from '../webhooks/sender.js';
 import { vocabularyFromRequest } from '../engines/vocabulary/vocabulary.js';
 import type { LlmConfig } from '../intelligence/llm/config.js';
-import { featureStages, FEATURES_OUTPUT, type FeatureOptions, type FeatureResult } from '../pipeline/features.js';
+import { featureStages, FEATURES_OUTPUT, runFeatureStages, type FeatureOptions, type FeatureResult, type Recognised } from '../pipeline/features.js';
+import type { RecognitionHandoffs } from './recognition-handoff.js';
 import type { RedactedAudioCache } from './redacted-audio.js';
 import type { JobHandler, JobQueue } from './queue.js';
+import type { SchedulerTicket } from './segment-scheduler.js';
 import { toStoredResult } from './stored-result.js';
 import { uploadIdOf, type UploadLeasing } from './upload-leases.js';
 
@@ -27,6 +29,10 @@ export interface WorkerLogger {
 export type JobEvent =
   | { type: 'processing'; transcriptId: string }
   | { type: 'stage'; transcriptId: string; event: PipelineEvent }
+  /** Recognition done and handed to the intelligence stage (scale-out). */
+  | { type: 'recognised'; transcriptId: string; audioSeconds: number }
+  /** The intelligence stage took up a recognised transcript (scale-out). */
+  | { type: 'analysing'; transcriptId: string }
   | { type: 'completed'; transcriptId: string; audioSeconds: number; processingSeconds: number }
   | { type: 'error'; transcriptId: string };
 
@@ -50,6 +56,16 @@ export interface TranscriptWorkerOptions {
   llm?: LlmConfig;
   onJobEvent?: (event: JobEvent) => void;
   /**
+   * Runs a job's recognition under its scheduling ticket (ScheduledEngines.run), so its segments
+   * take turns fairly with other jobs' and tenants'.
+   */
+  schedule?: <T>(ticket: SchedulerTicket, work: () => Promise<T>) => Promise<T>;
+  /**
+   * Scale-out's two stages (`earshot worker --stages`): where recognition leaves its result and
+   * the queue the intelligence stage takes it from. Needed by handleRecognition and handleAnalysis.
+   */
+  stages?: { handoffs: RecognitionHandoffs; analysis: JobQueue };
+  /**
    * Whether a transcript already `processing` that the queue delivers may be taken over: true only
    * with a queue that hands a job out again once its holder is gone (BullMQ's lock). Never with
    * MemoryQueue, where a processing transcript belongs to a live server sharing the database.
@@ -69,6 +85,8 @@ export const REDACTED_AUDIO_NOT_SCALED =
   'redact_pii_audio is not available yet when Earshot runs as separate api and worker processes (the redacted copy would live in one worker\'s memory, out of reach of the api); use earshot serve for it, or leave redact_pii_audio off.';
 export const UPLOAD_GONE =
   'The uploaded audio is no longer available (its time-to-live passed before the job started); upload the file again and create a new transcript.';
+export const RECOGNITION_GONE =
+  'The recognised words expired in Redis before an intelligence worker took them up (is an `earshot worker --stages intelligence` or `all` running?); create the transcript again.';
 
 /**
  * The orchestrator: runs one transcript job from the queue. It loads the job, marks it
@@ -81,8 +99,17 @@ export const UPLOAD_GONE =
 export class TranscriptWorker {
   constructor(private readonly options: TranscriptWorkerOptions) {}
 
-  /** For `queue.process(worker.handle, concurrency)`. */
-  readonly handle: JobHandler = (transcriptId, signal) => this.run(transcriptId, signal);
+  /** A whole job, every stage in this process: `queue.process(worker.handle, concurrency)`. */
+  readonly handle: JobHandler = (transcriptId, signal) => this.run(transcriptId, signal, 'whole');
+
+  /**
+   * Scale-out's first stage: decode, find speech, recognise, extract speaker features; the result
+   * goes to Redis and the transcript to the intelligence queue, still `processing`.
+   */
+  readonly handleRecognition: JobHandler = (transcriptId, signal) => this.run(transcriptId, signal, 'recognition');
+
+  /** Scale-out's second stage: formatting, speakers, redaction and analyses, then the result. */
+  readonly handleAnalysis: JobHandler = (transcriptId, signal, delivery) => this.analyse(transcriptId, signal, delivery?.attempt ?? 1);
 
   /**
    * Restart recovery, once before the queue runs: jobs a dead process left behind. Upload-based
@@ -122,11 +149,16 @@ export class TranscriptWorker {
    */
   async resubmitUnfinished(): Promise<number> {
     const unfinished = await this.options.store.listUnfinished();
-    for (const job of unfinished) await this.options.queue.enqueue(job.id);
+    const stages = this.options.stages;
+    for (const job of unfinished) {
+      // Recognised already: only its intelligence stage is left.
+      if (stages && job.status === 'processing' && (await stages.handoffs.has(job.id))) await stages.analysis.enqueue(job.id);
+      else await this.options.queue.enqueue(job.id);
+    }
     return unfinished.length;
   }
 
-  private async run(id: string, signal: AbortSignal): Promise<void> {
+  private async run(id: string, signal: AbortSignal, part: 'whole' | 'recognition'): Promise<void> {
     const { store, vault } = this.options;
     const logger = this.jobLogger(id);
     const report = this.options.onJobEvent ?? (() => {});
@@ -139,15 +171,8 @@ export class TranscriptWorker {
       report({ type: 'processing', transcriptId: id });
       const started = Date.now();
       try {
-        const { transcript, intelligence, redactedAudio } = await this.transcribe(job, uploadId, signal, logger);
-        if (redactedAudio) this.options.redactedAudio?.put(job.projectId, id, redactedAudio);
-        // Conditional on `processing`: of two workers that both ran a job, one write wins, and
-        // only that one sends the webhook.
-        if (await store.completeTranscript(id, { result: toStoredResult(transcript, intelligence), audioDuration: transcript.durationMs / 1000 })) {
-          logger.info(`transcript ${id} completed in ${Date.now() - started} ms (${(transcript.durationMs / 1000).toFixed(1)} s of audio)`);
-          report({ type: 'completed', transcriptId: id, audioSeconds: transcript.durationMs / 1000, processingSeconds: (Date.now() - started) / 1000 });
-          await this.notify(job, 'completed');
-        }
+        if (part === 'recognition') await this.recogniseAndHandOn(job, uploadId, signal, logger, started);
+        else await this.complete(job, await this.schedule(job, () => this.transcribe(job, uploadId, signal, logger)), started, logger);
       } catch (err) {
         if (signal.aborted) {
           // Shutting down. With a shared vault the queue hands the job to another worker, which
@@ -161,17 +186,107 @@ export class TranscriptWorker {
           }
           return;
         }
-        const message = failureMessage(err);
-        if (!isEarshotError(err) || err.status >= 500) logger.error(`transcript ${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        else logger.info(`transcript ${id} failed: ${message}`);
-        if (await store.failTranscript(id, message)) {
-          report({ type: 'error', transcriptId: id });
-          await this.notify(job, 'error');
+        if (redisLost(err)) {
+          // Not the job's fault: the queue delivers it again once Redis is back.
+          handedBack = true;
+          throw err;
         }
+        await this.fail(job, err, logger);
       }
     } finally {
       if (uploadId !== null && !handedBack) await this.options.leases.release(uploadId, id);
     }
+  }
+
+  /**
+   * Recognition for the intelligence stage to pick up. A worker that took over a job whose result
+   * is already in Redis (its first worker stopped between storing it and handing it on) only
+   * hands it on; the analysis queue ignores a transcript it already holds.
+   */
+  private async recogniseAndHandOn(job: TranscriptJob, uploadId: string | null, signal: AbortSignal, logger: WorkerLogger, started: number): Promise<void> {
+    const { handoffs, analysis } = this.requireStages();
+    if (await handoffs.has(job.id)) {
+      logger.info(`transcript ${job.id}: already recognised by a worker that stopped before handing it on`);
+    } else {
+      const recognised = await this.schedule(job, () => this.recognise(job, uploadId, signal));
+      await handoffs.put(job.projectId, job.id, { ...recognised, startedAt: started });
+      this.options.onJobEvent?.({ type: 'recognised', transcriptId: job.id, audioSeconds: recognised.transcript.durationMs / 1000 });
+    }
+    await analysis.enqueue(job.id);
+  }
+
+  /**
+   * The intelligence stage of a recognised transcript. Delivered again after its worker stopped,
+   * it counts as another start of the transcript (MAX_STARTS covers both stages).
+   */
+  private async analyse(id: string, signal: AbortSignal, attempt: number): Promise<void> {
+    const { store } = this.options;
+    const { handoffs } = this.requireStages();
+    const logger = this.jobLogger(id);
+    const job = await store.getJob(id);
+    if (!job || job.deletedAt || job.status === 'queued') {
+      if (!job || job.deletedAt) await handoffs.drop(id);
+      return;
+    }
+    if (job.status !== 'processing') {
+      // Finished, but its worker stopped before scheduling the webhook or removing the hand-off.
+      await this.notify(job, job.status);
+      await handoffs.drop(id);
+      return;
+    }
+    if (attempt > 1 && !(await store.resumeProcessing(id, MAX_STARTS))) {
+      if (await store.failTranscript(id, INTERRUPTED_TOO_OFTEN)) {
+        this.options.onJobEvent?.({ type: 'error', transcriptId: id });
+        await this.notify(job, 'error');
+      }
+      await handoffs.drop(id);
+      return;
+    }
+    this.options.onJobEvent?.({ type: 'analysing', transcriptId: id });
+    let finished = true;
+    try {
+      const handoff = await handoffs.get(job.projectId, id);
+      if (!handoff) throw new EarshotError('invalid_request', RECOGNITION_GONE);
+      const result = await runFeatureStages(handoff, this.featureStages(job, signal, logger).stages, { signal, onEvent: this.stageEvents(job) });
+      await this.complete(job, result, handoff.startedAt, logger);
+    } catch (err) {
+      // Shutting down or Redis lost: the queue delivers the job again, and it needs the hand-off.
+      if (signal.aborted || redisLost(err)) finished = false;
+      else await this.fail(job, err, logger);
+      if (redisLost(err)) throw err;
+    } finally {
+      if (finished) await handoffs.drop(id);
+    }
+  }
+
+  /** Conditional on `processing`: of two workers that both ran a job, one write wins, and only that one sends the webhook. */
+  private async complete(job: TranscriptJob, result: FeatureResult, started: number, logger: WorkerLogger): Promise<void> {
+    const { transcript, intelligence, redactedAudio } = result;
+    if (redactedAudio) this.options.redactedAudio?.put(job.projectId, job.id, redactedAudio);
+    if (await this.options.store.completeTranscript(job.id, { result: toStoredResult(transcript, intelligence), audioDuration: transcript.durationMs / 1000 })) {
+      logger.info(`transcript ${job.id} completed in ${Date.now() - started} ms (${(transcript.durationMs / 1000).toFixed(1)} s of audio)`);
+      this.options.onJobEvent?.({ type: 'completed', transcriptId: job.id, audioSeconds: transcript.durationMs / 1000, processingSeconds: (Date.now() - started) / 1000 });
+      await this.notify(job, 'completed');
+    }
+  }
+
+  private async fail(job: TranscriptJob, err: unknown, logger: WorkerLogger): Promise<void> {
+    const message = failureMessage(err);
+    if (!isEarshotError(err) || err.status >= 500) logger.error(`transcript ${job.id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    else logger.info(`transcript ${job.id} failed: ${message}`);
+    if (await this.options.store.failTranscript(job.id, message)) {
+      this.options.onJobEvent?.({ type: 'error', transcriptId: job.id });
+      await this.notify(job, 'error');
+    }
+  }
+
+  private schedule<T>(job: TranscriptJob, work: () => Promise<T>): Promise<T> {
+    return this.options.schedule ? this.options.schedule({ tenant: job.projectId, job: job.id }, work) : work();
+  }
+
+  private requireStages(): NonNullable<TranscriptWorkerOptions['stages']> {
+    if (!this.options.stages) throw new Error('TranscriptWorker: stage hand-off is not configured (options.stages)');
+    return this.options.stages;
   }
 
   /**
@@ -199,28 +314,47 @@ export class TranscriptWorker {
   }
 
   private async transcribe(job: TranscriptJob, uploadId: string | null, signal: AbortSignal, logger: WorkerLogger): Promise<FeatureResult> {
-    const { vault, engines, remote } = this.options;
     const options: TranscriptOptions = job.options ?? {};
     if (options.redact_pii_audio === true && !this.options.redactedAudio) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOT_SCALED);
-    const engine = await engines.get(job.speechModel ?? DEFAULT_ENGINE);
-    let audio: Buffer;
+    const engine = await this.options.engines.get(job.speechModel ?? DEFAULT_ENGINE);
+    const audio = await this.audioOf(job, uploadId, signal);
+    const { taps, stages } = this.featureStages(job, signal, logger);
+    const { extras } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, stages, onEvent: this.stageEvents(job) });
+    return extras[FEATURES_OUTPUT] as FeatureResult;
+  }
+
+  /** Recognition only, with the audio taps the feature stages will read (speaker features). */
+  private async recognise(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<Recognised> {
+    const options: TranscriptOptions = job.options ?? {};
+    if (options.redact_pii_audio === true) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOT_SCALED);
+    const engine = await this.options.engines.get(job.speechModel ?? DEFAULT_ENGINE);
+    const audio = await this.audioOf(job, uploadId, signal);
+    const { taps } = featureStages(options as FeatureOptions);
+    const { transcript, taps: kept } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, onEvent: this.stageEvents(job) });
+    return { transcript, taps: kept };
+  }
+
+  private async audioOf(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<Buffer> {
     if (job.audioKind === 'upload') {
-      const bytes = uploadId === null ? undefined : await vault.get(job.projectId, uploadId);
+      const bytes = uploadId === null ? undefined : await this.options.vault.get(job.projectId, uploadId);
       if (!bytes) throw new EarshotError('invalid_request', UPLOAD_GONE);
-      audio = bytes;
-    } else {
-      if (!job.audioUrl) throw new EarshotError('invalid_request', 'The transcript has no audio_url.');
-      audio = await fetchRemoteAudio(job.audioUrl, { ...remote, signal });
+      return bytes;
     }
-    const { taps, stages } = featureStages(options as FeatureOptions, {
+    if (!job.audioUrl) throw new EarshotError('invalid_request', 'The transcript has no audio_url.');
+    return fetchRemoteAudio(job.audioUrl, { ...this.options.remote, signal });
+  }
+
+  private featureStages(job: TranscriptJob, signal: AbortSignal, logger: WorkerLogger): ReturnType<typeof featureStages> {
+    return featureStages((job.options ?? {}) as FeatureOptions, {
       llm: this.options.llm,
       signal,
       onFallback: (f) => logger.warn(`transcript ${job.id}: the LLM could not write the ${f.feature} (${f.reason}); used the offline method`),
     });
+  }
+
+  private stageEvents(job: TranscriptJob): ((event: PipelineEvent) => void) | undefined {
     const onJobEvent = this.options.onJobEvent;
-    const onEvent = onJobEvent && ((event: PipelineEvent) => onJobEvent({ type: 'stage', transcriptId: job.id, event }));
-    const { extras } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, stages, onEvent });
-    return extras[FEATURES_OUTPUT] as FeatureResult;
+    return onJobEvent && ((event: PipelineEvent) => onJobEvent({ type: 'stage', transcriptId: job.id, event }));
   }
 
   private async notify(job: TranscriptJob, status: 'completed' | 'error'): Promise<void> {
@@ -253,6 +387,10 @@ export function pipelineOptions(options: TranscriptOptions, signal?: AbortSignal
     keyterms_prompt: options.keyterms_prompt as string[] | undefined,
   });
   return { signal, vocabulary, ...(range.startMs !== undefined || range.endMs !== undefined ? { range } : {}) };
+}
+
+function redisLost(err: unknown): boolean {
+  return isEarshotError(err) && err.code === 'queue_unavailable';
 }
 
 /** What the client reads in `error`: the coded error's own message, which says what to do. */

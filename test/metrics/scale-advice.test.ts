@@ -104,9 +104,17 @@ describe('arrival history and throughput window', () => {
     const window = new ThroughputWindow(2);
     assert.equal(window.work('asr'), null);
     window.add(100, { asr: 50, intelligence: 1 });
-    window.add(10, { asr: 2 });
+    window.add(10, { asr: 2, intelligence: 1 });
     window.add(20, { asr: 4, intelligence: 2 });
     assert.deepEqual(window.work('asr'), { audioSeconds: 30, busySeconds: 6, jobs: 2 });
-    assert.deepEqual(window.work('intelligence'), { audioSeconds: 30, busySeconds: 2, jobs: 2 });
+    assert.deepEqual(window.work('intelligence'), { audioSeconds: 30, busySeconds: 3, jobs: 2 });
+  });
+
+  test('a stage counts only the jobs it worked on (a scaled-out worker runs one stage of each)', () => {
+    const window = new ThroughputWindow(10);
+    window.add(60, { asr: 12 });
+    window.add(30, { asr: 6 });
+    assert.deepEqual(window.work('asr'), { audioSeconds: 90, busySeconds: 18, jobs: 2 });
+    assert.equal(window.work('intelligence'), null, 'no intelligence work measured here, rather than infinitely fast');
   });
 });

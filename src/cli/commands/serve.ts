@@ -8,6 +8,7 @@ interface ServeFlags {
   dataDir?: string;
   database?: string;
   concurrency?: number;
+  decoders?: number;
   maxUploadBytes?: number;
   tlsCert?: string;
   tlsKey?: string;
@@ -29,6 +30,7 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', 'database, encryption keys and webhook secret (EARSHOT_DATA_DIR, default ./.earshot)')
     .option('--database <url>', 'postgres://… or sqlite:///abs/file.db (EARSHOT_DATABASE_URL, default SQLite in the data dir)')
     .option('--concurrency <n>', 'transcription jobs admitted at once; their segments share the decoders fairly (EARSHOT_CONCURRENCY, default 4)', positiveInt)
+    .option('--decoders <n>', 'speech segments decoded at once, one core each (EARSHOT_DECODERS; default: up to two)', positiveInt)
     .option('--max-upload-bytes <n>', 'largest upload (EARSHOT_MAX_UPLOAD_BYTES, default 512 MiB)', positiveInt)
     .option('--tls-cert <file>', 'PEM certificate: serve https and wss:// (EARSHOT_TLS_CERT; the streaming SDK needs wss)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert (EARSHOT_TLS_KEY)')
@@ -50,6 +52,7 @@ export function registerServeCommand(program: Command): void {
         dataDir: flags.dataDir,
         databaseUrl: flags.database,
         concurrency: flags.concurrency,
+        decoders: flags.decoders,
         maxUploadBytes: flags.maxUploadBytes,
         tlsCert: flags.tlsCert,
         tlsKey: flags.tlsKey,

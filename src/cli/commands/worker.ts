@@ -15,6 +15,7 @@ interface WorkerFlags {
   dataDir?: string;
   stages: WorkerStages;
   concurrency?: number;
+  decoders?: number;
   metricsPort?: number;
 }
 
@@ -26,8 +27,11 @@ export function registerWorkerCommand(program: Command): void {
     .option('--database <url>', 'postgres://… shared by every api and worker process (EARSHOT_DATABASE_URL)')
     .option('--redis <url>', 'redis://… holding the job queue and uploads in flight (EARSHOT_REDIS_URL)')
     .option('--data-dir <dir>', 'keys.json and the webhook secret when not given by EARSHOT_ENCRYPTION_KEYS / EARSHOT_WEBHOOK_SECRET (EARSHOT_DATA_DIR)')
-    .addOption(new Option('--stages <which>', 'which stages this worker runs (only "all" is built so far)').choices([...WORKER_STAGES]).default('all'))
-    .option('--concurrency <n>', 'jobs admitted at once; their segments share the decoders fairly (EARSHOT_CONCURRENCY; the same default as earshot serve)', positiveInt)
+    .addOption(
+      new Option('--stages <which>', 'asr: decode, speech detection, recognition; intelligence: formatting, speakers, analyses; all: both').choices([...WORKER_STAGES]).default('all'),
+    )
+    .option('--concurrency <n>', 'jobs admitted at once per stage; their segments share the decoders fairly (EARSHOT_CONCURRENCY; the same default as earshot serve)', positiveInt)
+    .option('--decoders <n>', 'speech segments decoded at once, one core each (EARSHOT_DECODERS; default: up to two)', positiveInt)
     .option('--metrics-port <port>', 'serve /metrics, /healthz and /readyz on this port (EARSHOT_METRICS_PORT; 0 picks one)', nonNegativeInt)
     .addHelpText(
       'after',
@@ -36,9 +40,9 @@ export function registerWorkerCommand(program: Command): void {
         'EARSHOT_DRAIN_SECONDS (default 25), then hands the rest back to the queue.',
     )
     .action(async (flags: WorkerFlags) => {
-      const config = loadConfig({ databaseUrl: flags.database, redisUrl: flags.redis, dataDir: flags.dataDir, concurrency: flags.concurrency, metricsPort: flags.metricsPort });
+      const config = loadConfig({ databaseUrl: flags.database, redisUrl: flags.redis, dataDir: flags.dataDir, concurrency: flags.concurrency, decoders: flags.decoders, metricsPort: flags.metricsPort });
       const worker = await startWorkerProcess(config, { stages: flags.stages });
-      process.stdout.write(`Earshot worker is running (${config.concurrency} job(s) at once${worker.probeUrl ? `, metrics on ${worker.probeUrl}/metrics` : ''})\n`);
+      process.stdout.write(`Earshot worker is running (stages ${flags.stages}, ${config.concurrency} job(s) at once${worker.probeUrl ? `, metrics on ${worker.probeUrl}/metrics` : ''})\n`);
       await runUntilSignalled(() => worker.close(), (signal) => `\n${signal}: draining (running jobs finish or go back to the queue)…\n`);
     });
 }
