@@ -65,8 +65,9 @@ test('sign in, upload a clip, read it synced to the player, export SRT, delete',
 
   // Upload with speakers and key phrases on.
   await page.getByText(/^Features:/).click();
-  await page.getByLabel(/^Speakers/).check();
-  await page.getByLabel(/^Key phrases/).check();
+  for (const feature of [/^Speakers/, /^Chapters/, /^Summary/, /^Topics/, /^Safety/, /^Entities/, /^Sentiment/, /^Key phrases/]) {
+    await page.getByLabel(feature).check();
+  }
   await page.setInputFiles('#file-input', CLIP);
   const row = page.locator('.job', { hasText: 'sense_and_sensibility' });
   await row.getByRole('link', { name: 'Open' }).waitFor({ timeout: 30_000 });
@@ -76,12 +77,21 @@ test('sign in, upload a clip, read it synced to the player, export SRT, delete',
   await assertAccessible(page, 'transcripts list');
   await screenshots(page, 'transcripts');
 
+  // Text search over the transcripts (the list API has no text filter; the page reads them).
+  await page.getByLabel('Search transcript text').fill('leisure');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.locator('.search-results li', { hasText: 'sense_and_sensibility' }).waitFor();
+  await page.getByRole('button', { name: 'Clear search' }).click();
+
   // The transcript page: words, speakers, the player of the file this browser uploaded.
   await listRow.getByRole('link').click();
   const id = decodeURIComponent(new URL(page.url()).hash.replace('#/t/', ''));
   const word = page.locator('.w', { hasText: /^consider$/i }).first();
   await word.waitFor({ timeout: 30_000 });
   await page.locator('.speaker').first().waitFor();
+  for (const panel of ['Summary', 'Topics', 'Sentiment', 'Key phrases', 'Chapters']) {
+    await page.getByRole('heading', { name: panel, exact: true }).waitFor();
+  }
   const audio = page.locator('audio');
   await page.waitForFunction(() => (document.querySelector('audio')?.readyState ?? 0) >= 1);
   const json = (await server.call('GET', `/v2/transcript/${id}`)).json;

@@ -35,14 +35,15 @@ export function Panels({ transcript: t, seek }: { transcript: Transcript; seek: 
       </section>,
     );
   }
-  const topics = t.iab_categories_result?.summary;
-  if (topics && Object.keys(topics).length) {
+  const topics = t.iab_categories_result?.summary ?? {};
+  if (t.iab_categories || Object.keys(topics).length) {
     const top = Object.entries(topics)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8);
     panels.push(
       <section class="card panel" aria-labelledby="p-topics" key="topics">
         <h2 id="p-topics">Topics</h2>
+        {top.length === 0 && <p>No clear topic was found.</p>}
         <ul class="bars">
           {top.map(([name, relevance]) => (
             <li key={name}>
@@ -55,15 +56,16 @@ export function Panels({ transcript: t, seek }: { transcript: Transcript; seek: 
       </section>,
     );
   }
-  if (t.entities?.length) {
+  if (t.entity_detection || t.entities?.length) {
     const byType = new Map<string, Set<string>>();
-    for (const e of t.entities) {
+    for (const e of t.entities ?? []) {
       if (!byType.has(e.entity_type)) byType.set(e.entity_type, new Set());
       byType.get(e.entity_type)!.add(e.text);
     }
     panels.push(
       <section class="card panel" aria-labelledby="p-entities" key="entities">
         <h2 id="p-entities">Entities</h2>
+        {byType.size === 0 && <p>No names, places or dates were found.</p>}
         <dl class="entities">
           {[...byType].map(([type, names]) => (
             <div key={type}>
@@ -75,8 +77,8 @@ export function Panels({ transcript: t, seek }: { transcript: Transcript; seek: 
       </section>,
     );
   }
-  if (t.sentiment_analysis_results?.length) {
-    const results = t.sentiment_analysis_results;
+  if (t.sentiment_analysis || t.sentiment_analysis_results?.length) {
+    const results = t.sentiment_analysis_results ?? [];
     const count = (s: string) => results.filter((r) => r.sentiment === s).length;
     panels.push(
       <section class="card panel" aria-labelledby="p-sentiment" key="sentiment">
@@ -98,12 +100,14 @@ export function Panels({ transcript: t, seek }: { transcript: Transcript; seek: 
     );
   }
   const safety = t.content_safety_labels;
-  if (safety && safety.status === 'success') {
-    const labels = Object.entries(safety.summary ?? {}).sort((a, b) => b[1] - a[1]);
+  if (t.content_safety || safety) {
+    const labels = Object.entries(safety?.summary ?? {}).sort((a, b) => b[1] - a[1]);
     panels.push(
       <section class="card panel" aria-labelledby="p-safety" key="safety">
         <h2 id="p-safety">Safety</h2>
-        {labels.length === 0 ? (
+        {!safety || safety.status !== 'success' ? (
+          <p>Not available for this transcript.</p>
+        ) : labels.length === 0 ? (
           <p>No sensitive content was found.</p>
         ) : (
           <ul>
@@ -118,11 +122,11 @@ export function Panels({ transcript: t, seek }: { transcript: Transcript; seek: 
     );
   }
   const highlights = t.auto_highlights_result;
-  if (highlights && highlights.status === 'success') {
+  if (t.auto_highlights || highlights) {
     panels.push(
       <section class="card panel" aria-labelledby="p-highlights" key="highlights">
         <h2 id="p-highlights">Key phrases</h2>
-        {highlights.results.length === 0 ? (
+        {!highlights || highlights.results.length === 0 ? (
           <p>None found.</p>
         ) : (
           <ul class="chips">
