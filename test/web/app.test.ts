@@ -126,6 +126,12 @@ test('sign in, upload a clip, read it synced to the player, export SRT, delete',
   const [lines] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'HH:MM:SS' }).click()]);
   assert.match(await readFile((await lines.path())!, 'utf8'), /^00:00:0\d Narrator: /);
 
+  // After a reload the browser no longer holds the file: the page asks for it again.
+  await page.reload();
+  await page.getByLabel(/Pick your copy of the file/).setInputFiles(CLIP);
+  await page.locator('audio').waitFor();
+  await page.locator('.speaker', { hasText: 'Narrator' }).first().waitFor();
+
   // Delete asks first, then the transcript is gone.
   await page.getByRole('button', { name: 'Delete…' }).click();
   await assertAccessible(page, 'delete dialog');
