@@ -157,8 +157,14 @@ test('a file that is not audio is refused with its reason, a broken one fails wi
   const page: Page = await browser.newPage({ viewport: DESKTOP });
   const watch = watchPage(page, server.url);
   await signIn(page, server.url, server.keyB);
+  // A text file dropped on the upload area, a broken WAV picked with the file chooser.
+  const dropped = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['not audio at all\n'], 'notes.txt', { type: 'text/plain' }));
+    return data;
+  });
+  await page.locator('.drop').dispatchEvent('drop', { dataTransfer: dropped });
   await page.setInputFiles('#file-input', [
-    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not audio at all\n') },
     { name: 'broken.wav', mimeType: 'audio/wav', buffer: Buffer.from('RIFF....WAVEfmt this is not really audio'.repeat(50)) },
   ]);
   const refused = page.locator('.job.refused', { hasText: 'notes.txt' });

@@ -51,6 +51,9 @@ test('microphone captions: partials in place, finals appended, saved as a transc
   await page.getByRole('button', { name: /Start captions/ }).click();
   await page.locator('.partial').filter({ hasText: /\w+/ }).waitFor({ timeout: 60_000 });
   const partial = (await page.locator('.partial').textContent()) ?? '';
+  // Partials replace each other in one place while they grow.
+  await page.waitForFunction((first) => (document.querySelector('.partial')?.textContent ?? '') !== first, partial, { timeout: 30_000 });
+  assert.ok((await page.locator('.partial').count()) <= 1, 'one partial line at a time');
   await page.locator('.finals li').first().waitFor({ timeout: 60_000 });
   const final = (await page.locator('.finals li').first().textContent()) ?? '';
   assert.match(final.toLowerCase(), /leisure|consider|power|john|much|might/, `a final caption with the clip's words: ${final} (partial was ${partial})`);
