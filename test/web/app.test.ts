@@ -164,9 +164,18 @@ test('a file that is not audio is refused with its reason, a broken one fails wi
     return data;
   });
   await page.locator('.drop').dispatchEvent('drop', { dataTransfer: dropped });
+  // Uploads report their progress: a megabyte at 512 kB/s is seen part-way.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 512 * 1024 });
   await page.setInputFiles('#file-input', [
-    { name: 'broken.wav', mimeType: 'audio/wav', buffer: Buffer.from('RIFF....WAVEfmt this is not really audio'.repeat(50)) },
+    { name: 'broken.wav', mimeType: 'audio/wav', buffer: Buffer.from('RIFF....WAVEfmt this is not really audio'.repeat(25_000)) },
   ]);
+  await page.waitForFunction(() => {
+    const bar = document.querySelector<HTMLProgressElement>('.job.uploading progress');
+    return !!bar && bar.value > 0.05 && bar.value < 0.95;
+  });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   const refused = page.locator('.job.refused', { hasText: 'notes.txt' });
   await refused.getByRole('alert').filter({ hasText: 'not an audio or video file' }).waitFor();
   const failed = page.locator('.transcripts li', { hasText: 'broken.wav' });
