@@ -187,3 +187,30 @@ test('a file that is not audio is refused with its reason, a broken one fails wi
   assert.deepEqual(watch.problems, []);
   await page.close();
 });
+
+test('the list pages through older and newer transcripts', async (t) => {
+  browser ??= await launch(t);
+  if (!browser) return;
+  // Quick to make: bytes that are not audio fail at once, and failed transcripts are listed too.
+  const before = (await server.call('GET', '/v2/transcript?limit=200', { key: server.keyB })).json.transcripts.length;
+  let newest = '';
+  for (let i = 0; i < 21; i++) {
+    const upload = await server.call('POST', '/v2/upload', { key: server.keyB, raw: Buffer.from(`not audio ${i}`), headers: { 'content-type': 'application/octet-stream' } });
+    const reply = await server.call('POST', '/v2/transcript', { key: server.keyB, body: { audio_url: upload.json.upload_url } });
+    assert.equal(reply.status, 200, reply.text);
+    newest = reply.json.id;
+  }
+  const total = before + 21;
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await signIn(page, server.url, server.keyB);
+  const rows = page.locator('.transcripts li');
+  await page.waitForFunction(() => document.querySelectorAll('.transcripts li').length === 20);
+  assert.equal(await rows.first().getAttribute('data-id'), newest);
+  await page.getByRole('button', { name: 'Older →' }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('.transcripts li').length === n, total - 20);
+  assert.ok(await page.getByRole('button', { name: 'Older →' }).isDisabled());
+  await page.getByRole('button', { name: '← Newer' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.transcripts li').length === 20);
+  assert.equal(await rows.first().getAttribute('data-id'), newest);
+  await page.close();
+});
