@@ -46,6 +46,13 @@ export function Live() {
       stream?.getTracks().forEach((t) => t.stop());
       void context?.close().catch(() => {});
     };
+    if (!window.isSecureContext || !navigator.mediaDevices || typeof AudioWorkletNode === 'undefined') {
+      setState('idle');
+      setError(
+        'Browsers allow the microphone only on a secure page: open Earshot over https (earshot serve --tls-cert … --tls-key …) or on localhost.',
+      );
+      return;
+    }
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
     } catch (err) {
