@@ -21,7 +21,7 @@ async function judgeKey(dataDir: string, env: NodeJS.ProcessEnv): Promise<CheckR
       return ok(`${KEYS_ENV}: current key "${keyring.currentId}"`);
     } catch (error) {
       if (!isEarshotError(error)) throw error;
-      return fail(error.message, `set ${KEYS_ENV}=id:base64key with 32 random bytes (openssl rand -base64 32)`);
+      return fail(`${KEYS_ENV}: ${error.message}`, `set ${KEYS_ENV}=id:base64key with 32 random bytes (openssl rand -base64 32)`);
     }
   }
   const path = join(dataDir, KEY_FILE_NAME);

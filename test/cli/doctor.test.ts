@@ -111,6 +111,21 @@ test('a data dir without write permission fails for a user who is not root', asy
   assert.match(line(result, 'data dir'), /is not writable \(EACCES\)/);
 });
 
+test('a damaged keys.json fails the encryption key line with a fix; a bad EARSHOT_ENCRYPTION_KEYS too', async () => {
+  const dir = join(scratch, 'damaged');
+  execFileSync('mkdir', ['-p', dir]);
+  writeFileSync(join(dir, 'keys.json'), '{"keys": [', { mode: 0o600 });
+  const [file, env] = await Promise.all([
+    runCli(['doctor', '--data-dir', dir]),
+    doctor([], { EARSHOT_ENCRYPTION_KEYS: 'k1:tooshort' }),
+  ]);
+  assert.equal(file.code, 1, file.stdout + file.stderr);
+  assert.deepEqual(failedLines(file), [line(file, 'encryption key')]);
+  assert.match(line(file, 'encryption key'), new RegExp(`^FAIL encryption key +${dir}/keys.json is not valid JSON — fix: restore`));
+  assert.equal(env.code, 1, env.stdout + env.stderr);
+  assert.match(line(env, 'encryption key'), /^FAIL encryption key .*EARSHOT_ENCRYPTION_KEYS.* — fix: set EARSHOT_ENCRYPTION_KEYS=id:base64key/);
+});
+
 test('a database URL on a closed port: the database line fails with the refusal, exit 1', async () => {
   const port = await closedPort();
   const result = await doctor(['--database', `postgres://earshot:secret@127.0.0.1:${port}/earshot`]);
