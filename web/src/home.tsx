@@ -3,7 +3,7 @@
 // has no text filter, so the page reads each completed transcript once and searches it here).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ListItem, type ListPage } from './api';
-import { when } from './format';
+import { clock, when } from './format';
 import { nameFor } from './local';
 import { UploadArea } from './upload';
 
@@ -29,10 +29,14 @@ export function displayName(item: { id: string; audio_url: string }): string {
 
 function Status({ item }: { item: ListItem }) {
   const label = { queued: 'Queued', processing: 'Processing', completed: 'Completed', error: 'Failed' }[item.status];
+  // The API reports no percentage, so a running job shows how long it has been going.
+  const busy = item.status === 'queued' || item.status === 'processing';
+  const since = busy ? Date.now() - Date.parse(item.created) : NaN;
   return (
     <span class={`status ${item.status}`}>
       {item.status === 'processing' && <progress aria-label="Processing" />}
       {label}
+      {busy && since >= 1000 && <span class="since"> · {clock(since)}</span>}
     </span>
   );
 }
@@ -83,6 +87,7 @@ export function Home() {
       const hits: { item: ListItem; snippet: string }[] = [];
       await Promise.all(
         recent.transcripts.map(async (item) => {
+          if (item.audio_url === DELETED) return;
           if (!texts.has(item.id)) texts.set(item.id, (await api.get(item.id).catch(() => null))?.text ?? '');
           const text = texts.get(item.id) ?? '';
           const at = text.toLowerCase().indexOf(needle);
