@@ -43,7 +43,7 @@ test('the quick start is two commands that name only files inside the repository
   }
   const audio = paths.find((p) => /\.(mp3|wav|flac|ogg|m4a)$/.test(p));
   assert.ok(audio?.startsWith('samples/'), `the recording is the shipped sample: ${audio}`);
-  assert.ok(readFileSync(join(ROOT, 'samples', 'README.md'), 'utf8').includes(audio.slice('samples/'.length)), 'samples/README.md names its source and licence');
+  assert.ok(readFileSync(join(ROOT, 'samples', 'README.md'), 'utf8').includes(audio!.slice('samples/'.length)), 'samples/README.md names its source and licence');
 });
 
 test('no product document points outside the repository', () => {
