@@ -6,7 +6,7 @@ import { buildServer } from './api/server.js';
 import { UploadVault } from './audio/upload-vault.js';
 import { DEFAULT_ENGINE } from './engines/registry.js';
 import { MemoryQueue } from './queue/memory-queue.js';
-import { RedactedAudioCache } from './queue/redacted-audio.js';
+import { REDACTED_AUDIO_TTL_MS, RedactedAudioCache } from './queue/redacted-audio.js';
 import { UploadLeases } from './queue/upload-leases.js';
 import { llmConfigFromEnv } from './intelligence/llm/config.js';
 import { ScheduledEngines } from './queue/scheduled-engines.js';
@@ -68,7 +68,7 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
     cleanups.push(() => vault.close());
     const leases = new UploadLeases(vault, config.queuedUploadTtlMs);
     // AssemblyAI's redacted audio URLs expire; ours live an hour, in memory, 1 GiB at most.
-    const redactedAudio = new RedactedAudioCache({ maxTotalBytes: 1024 * MiB, ttlMs: 60 * 60_000 });
+    const redactedAudio = new RedactedAudioCache({ maxTotalBytes: 1024 * MiB, ttlMs: REDACTED_AUDIO_TTL_MS });
     cleanups.push(() => redactedAudio.close());
 
     const engines = new ScheduledEngines(config.projectPriorities, config.decoders ? { parallelism: config.decoders } : {});

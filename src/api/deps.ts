@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AudioVault } from '../audio/upload-vault.js';
 import type { EngineCache } from '../engines/registry.js';
 import type { JobQueue } from '../queue/queue.js';
-import type { RedactedAudioCache } from '../queue/redacted-audio.js';
+import type { RedactedAudioStore } from '../queue/redacted-audio.js';
 import type { UploadLeasing } from '../queue/upload-leases.js';
 import type { Store } from '../store/store.js';
 import type { ApiKeyCache, TranscriptReadCache } from './read-cache.js';
@@ -22,7 +22,7 @@ export interface ApiDeps {
   /** The process's engines, shared with the worker (the /v1 OpenAI routes transcribe on the request). */
   engines: EngineCache;
   /** `redact_pii_audio` copies, downloaded through their token URL. */
-  redactedAudio: RedactedAudioCache;
+  redactedAudio: RedactedAudioStore;
   /** Successful key lookups, briefly (see read-cache.ts). */
   keyCache: ApiKeyCache;
   /** Completed transcripts' JSON, briefly; whoever changes one calls `invalidate`. */

@@ -7,7 +7,6 @@ import { EngineCache } from '../engines/registry.js';
 import { EarshotError } from '../errors.js';
 import { Observability } from '../observability/observability.js';
 import { storeReadiness } from '../observability/readiness.js';
-import { RedactedAudioCache } from '../queue/redacted-audio.js';
 import { redisOptions, requestPathRedis } from '../queue/redis.js';
 import { mountRealtime } from '../realtime/mount.js';
 import { RedisUsedTokens } from '../realtime/used-tokens.js';
@@ -15,7 +14,7 @@ import type { Store } from '../store/store.js';
 import type { EarshotConfig } from './config.js';
 import { Closer, listenUrl, openProcessStore, processLogger } from './process-parts.js';
 import { INTELLIGENCE_QUEUE } from '../queue/bullmq-queue.js';
-import { connected, readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
+import { connected, readiness, redisErrorLog, redisReadiness, redactedAudioStore, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
 
 export interface ApiProcess {
   url: string;
@@ -67,10 +66,8 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
     closer.add(() => requestAudio.close());
     const engines = new EngineCache();
     closer.add(() => engines.close());
-    // Never filled here: workers refuse redact_pii_audio when scaled out (worker.ts), so every
-    // download link answers 404 rather than pointing at one worker's memory.
-    const redactedAudio = new RedactedAudioCache({ maxTotalBytes: 0, ttlMs: 1 });
-    closer.add(() => redactedAudio.close());
+    // Written by the worker that finished the transcript; any api process serves it.
+    const redactedAudio = redactedAudioStore(config, redis, keyring);
 
     // Arrivals are counted where jobs enter (here); depth and workers come from the shared queue,
     // stage throughput only from the workers' own /metrics (each keeps its own window).

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { EarshotError } from '../errors.js';
 import type { Readiness } from '../observability/readiness.js';
 import { BullmqQueue, TRANSCRIPT_QUEUE } from '../queue/bullmq-queue.js';
+import { REDACTED_AUDIO_TTL_MS } from '../queue/redacted-audio.js';
+import { RedisRedactedAudio } from '../queue/redis-redacted-audio.js';
 import { RedisUploadVault } from '../queue/redis-upload-vault.js';
 import { redisReachable, type RedisConnectionOptions } from '../queue/redis.js';
 import { FieldCipher } from '../store/encryption/field-cipher.js';
@@ -38,6 +40,10 @@ export function uploadVault(config: EarshotConfig, redis: Redis, keyring: Keyrin
     ttlMs: config.uploadTtlMs,
     holdMs: config.queuedUploadTtlMs,
   });
+}
+
+export function redactedAudioStore(config: EarshotConfig, redis: Redis, keyring: Keyring): RedisRedactedAudio {
+  return new RedisRedactedAudio({ redis, cipher: new FieldCipher(keyring), prefix: config.queuePrefix, ttlMs: REDACTED_AUDIO_TTL_MS });
 }
 
 /** A stage queue (transcripts by default) with the installation's lock, stall and drain settings, for api and worker alike. */

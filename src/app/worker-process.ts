@@ -15,7 +15,7 @@ import type { Store } from '../store/store.js';
 import { WebhookSender } from '../webhooks/sender.js';
 import type { EarshotConfig } from './config.js';
 import { Closer, openProcessStore, processLogger, storeLoggerOf } from './process-parts.js';
-import { readiness, redisErrorLog, redisReadiness, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
+import { readiness, redactedAudioStore, redisErrorLog, redisReadiness, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
 import { webhookSecret } from './webhook-secret.js';
 
 /**
@@ -119,7 +119,7 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
       webhooks,
       remote: { maxBytes: config.remoteMaxBytes, timeoutMs: config.remoteTimeoutMs, allowPrivateNetworks: config.allowPrivateUrls },
       logger,
-      redactedAudio: null,
+      redactedAudio: redactedAudioStore(config, redis, keyring),
       llm: llmConfigFromEnv(),
       takeOver: true,
       onJobEvent: observability.jobs.handle,

@@ -73,7 +73,7 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
     });
   }
 
-  const audioCopy = options.redact_pii === true && options.redact_pii_audio === true ? new TimelineTap() : undefined;
+  const audioCopy = options.redact_pii === true && options.redact_pii_audio === true ? new SpeechAudioTap() : undefined;
   if (audioCopy) taps.push(audioCopy);
 
   stages.push({
@@ -133,7 +133,8 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
       run: async (v) => {
         const spans = (v.redacted as { spans: PiiSpan[] }).spans;
         const durationMs = (v.transcript as Transcript).durationMs;
-        return encodeRedactedAudio(bleepAudio(audioCopy.timeline(durationMs), spans), 'mp3');
+        const speech = v.taps![audioCopy.name] as SpeechSegment[];
+        return encodeRedactedAudio(bleepAudio(timeline(speech, durationMs), spans), 'mp3');
       },
     });
   }
@@ -190,24 +191,29 @@ function firstEndingAfter(words: readonly Word[], time: number): number {
 }
 
 /**
- * Keeps the speech segments' audio on their timeline for the redacted copy; the gaps VAD found
- * silent stay silent (16 kHz s16: about 115 MB an hour, held only while the job runs).
+ * Keeps the speech segments' audio for the redacted copy (16 kHz s16: about 115 MB an hour, held
+ * only while the job runs). Each segment owns its samples, so the taps can travel between
+ * scaled-out workers (recognition-handoff.ts) without dragging a larger buffer along.
  */
-class TimelineTap implements AudioTap<void> {
+class SpeechAudioTap implements AudioTap<SpeechSegment[]> {
   readonly name = 'audioTimeline';
   private readonly pieces: SpeechSegment[] = [];
 
   add(segment: SpeechSegment): void {
-    this.pieces.push(segment);
+    const owned = segment.pcm.byteLength === segment.pcm.buffer.byteLength ? segment.pcm : segment.pcm.slice();
+    this.pieces.push({ ...segment, pcm: owned });
   }
 
-  finish(): void {}
-
-  timeline(durationMs: number): Int16Array {
-    const out = new Int16Array(Math.ceil((durationMs * 16000) / 1000));
-    for (const p of this.pieces) out.set(p.pcm.subarray(0, Math.max(0, out.length - p.start * 16)), p.start * 16);
-    return out;
+  finish(): SpeechSegment[] {
+    return this.pieces;
   }
+}
+
+/** The speech back on the file's timeline; the gaps VAD found silent stay silent. */
+function timeline(pieces: readonly SpeechSegment[], durationMs: number): Int16Array {
+  const out = new Int16Array(Math.ceil((durationMs * 16000) / 1000));
+  for (const p of pieces) out.set(p.pcm.subarray(0, Math.max(0, out.length - p.start * 16)), p.start * 16);
+  return out;
 }
 
 /** What recognition hands to the feature stages: the raw transcript and what the audio taps kept. */

@@ -2,7 +2,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { Redis } from 'ioredis';
 import type { Recognised } from '../pipeline/features.js';
 import type { FieldCipher, FieldRef } from '../store/encryption/field-cipher.js';
-import { queueUnavailable } from './redis.js';
+import { inRedis } from './redis.js';
 
 /** What an `asr` worker leaves for the `intelligence` stage of one transcript. */
 export interface RecognitionHandoff extends Recognised {
@@ -33,33 +33,25 @@ export class RecognitionHandoffs {
 
   async put(projectId: string, transcriptId: string, handoff: RecognitionHandoff): Promise<void> {
     const sealed = this.options.cipher.seal(serialize(handoff), ref(projectId, transcriptId));
-    await this.run(() => this.options.redis.set(this.key(transcriptId), sealed, 'PX', this.options.ttlMs));
+    await inRedis(() => this.options.redis.set(this.key(transcriptId), sealed, 'PX', this.options.ttlMs));
   }
 
   async get(projectId: string, transcriptId: string): Promise<RecognitionHandoff | undefined> {
-    const sealed = await this.run(() => this.options.redis.getBuffer(this.key(transcriptId)));
+    const sealed = await inRedis(() => this.options.redis.getBuffer(this.key(transcriptId)));
     if (!sealed) return undefined;
     return deserialize(this.options.cipher.open(sealed, ref(projectId, transcriptId))) as RecognitionHandoff;
   }
 
   async has(transcriptId: string): Promise<boolean> {
-    return (await this.run(() => this.options.redis.exists(this.key(transcriptId)))) === 1;
+    return (await inRedis(() => this.options.redis.exists(this.key(transcriptId)))) === 1;
   }
 
   async drop(transcriptId: string): Promise<void> {
-    await this.run(() => this.options.redis.del(this.key(transcriptId)));
+    await inRedis(() => this.options.redis.del(this.key(transcriptId)));
   }
 
   private key(transcriptId: string): string {
     return `${this.options.prefix}:recognised:${transcriptId}`;
-  }
-
-  private async run<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch (err) {
-      throw queueUnavailable(err);
-    }
   }
 }
 

@@ -1,6 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { UploadVault } from '../audio/upload-vault.js';
 
+/**
+ * Where redacted copies of audio (`redact_pii_audio`) wait to be downloaded: this process's
+ * memory for `earshot serve`, Redis (sealed) when api and worker processes are apart.
+ */
+export interface RedactedAudioStore {
+  put(projectId: string, transcriptId: string, mp3: Buffer): Promise<void>;
+  /** The download token of a transcript's copy, while it is held and only for its own project. */
+  tokenFor(projectId: string, transcriptId: string): Promise<string | undefined>;
+  file(token: string): Promise<Buffer | undefined>;
+  /** DELETE of the transcript removes its redacted audio too. */
+  drop(transcriptId: string): Promise<void>;
+}
+
+/** How long a redacted copy stays downloadable, as AssemblyAI's URL does. */
+export const REDACTED_AUDIO_TTL_MS = 60 * 60_000;
+
+/** The token in a redacted_audio_url: the URL itself is the credential, until it expires. */
+export function newDownloadToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
 interface Held {
   projectId: string;
   token: string;
@@ -11,7 +32,7 @@ interface Held {
  * like uploads. AssemblyAI hands out `redacted_audio_url` for a plain download, so each copy is
  * reached through an unguessable token: the URL itself is the credential, until it expires.
  */
-export class RedactedAudioCache {
+export class RedactedAudioCache implements RedactedAudioStore {
   private readonly vault: UploadVault;
   private readonly byTranscript = new Map<string, Held>();
   private readonly byToken = new Map<string, Held>();
@@ -20,29 +41,31 @@ export class RedactedAudioCache {
     this.vault = new UploadVault(options);
   }
 
-  put(projectId: string, transcriptId: string, mp3: Buffer): void {
-    this.drop(transcriptId);
+  async put(projectId: string, transcriptId: string, mp3: Buffer): Promise<void> {
+    this.forget(transcriptId);
     this.forgetExpired();
-    const held = { projectId, token: randomBytes(24).toString('base64url') };
+    const held = { projectId, token: newDownloadToken() };
     this.vault.put(projectId, mp3, held.token);
     this.byTranscript.set(transcriptId, held);
     this.byToken.set(held.token, held);
   }
 
-  /** The download token of a transcript's copy, while it is held and only for its own project. */
-  tokenFor(projectId: string, transcriptId: string): string | undefined {
+  async tokenFor(projectId: string, transcriptId: string): Promise<string | undefined> {
     const held = this.byTranscript.get(transcriptId);
     if (!held || held.projectId !== projectId || !this.vault.get(projectId, held.token)) return undefined;
     return held.token;
   }
 
-  file(token: string): Buffer | undefined {
+  async file(token: string): Promise<Buffer | undefined> {
     const held = this.byToken.get(token);
     return held ? this.vault.get(held.projectId, token) : undefined;
   }
 
-  /** DELETE of the transcript removes its redacted audio too. */
-  drop(transcriptId: string): void {
+  async drop(transcriptId: string): Promise<void> {
+    this.forget(transcriptId);
+  }
+
+  private forget(transcriptId: string): void {
     const held = this.byTranscript.get(transcriptId);
     if (!held) return;
     this.vault.drop(held.token);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AudioVault } from '../audio/upload-vault.js';
 import type { FieldCipher, FieldRef } from '../store/encryption/field-cipher.js';
-import { queueUnavailable } from './redis.js';
+import { inRedis } from './redis.js';
 import type { UploadLeasing } from './upload-leases.js';
 
 export interface RedisUploadVaultOptions {
@@ -34,42 +34,34 @@ export class RedisUploadVault implements AudioVault, UploadLeasing {
   async put(owner: string, bytes: Buffer): Promise<string> {
     const id = randomUUID();
     const sealed = this.options.cipher.seal(bytes, ref(owner, id));
-    await this.run(() => this.options.redis.multi().hset(this.key(id), 'owner', owner, 'audio', sealed).pexpire(this.key(id), this.options.ttlMs).exec());
+    await inRedis(() => this.options.redis.multi().hset(this.key(id), 'owner', owner, 'audio', sealed).pexpire(this.key(id), this.options.ttlMs).exec());
     return id;
   }
 
   async get(owner: string, id: string): Promise<Buffer | undefined> {
-    const [storedOwner, sealed] = await this.run(() => this.options.redis.hmgetBuffer(this.key(id), 'owner', 'audio'));
+    const [storedOwner, sealed] = await inRedis(() => this.options.redis.hmgetBuffer(this.key(id), 'owner', 'audio'));
     if (!storedOwner || !sealed || storedOwner.toString('utf8') !== owner) return undefined;
     return this.options.cipher.open(sealed, ref(owner, id));
   }
 
   async drop(id: string): Promise<void> {
-    await this.run(() => this.options.redis.del(this.key(id), `${this.key(id)}:leases`, `${this.key(id)}:released`));
+    await inRedis(() => this.options.redis.del(this.key(id), `${this.key(id)}:leases`, `${this.key(id)}:released`));
   }
 
   async acquire(uploadId: string): Promise<void> {
     const key = this.key(uploadId);
     const hold = this.options.holdMs;
     // GT: a hold never shortens a longer time-to-live.
-    await this.run(() => this.options.redis.multi().incr(`${key}:leases`).pexpire(`${key}:leases`, hold, 'GT').pexpire(key, hold, 'GT').exec());
+    await inRedis(() => this.options.redis.multi().incr(`${key}:leases`).pexpire(`${key}:leases`, hold, 'GT').pexpire(key, hold, 'GT').exec());
   }
 
   async release(uploadId: string, transcriptId?: string): Promise<void> {
     const key = this.key(uploadId);
-    await this.run(() => this.options.redis.eval(RELEASE, 3, key, `${key}:leases`, `${key}:released`, transcriptId ?? '', this.options.holdMs));
+    await inRedis(() => this.options.redis.eval(RELEASE, 3, key, `${key}:leases`, `${key}:released`, transcriptId ?? '', this.options.holdMs));
   }
 
   private key(id: string): string {
     return `${this.options.prefix}:upload:${id}`;
-  }
-
-  private async run<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch (err) {
-      throw queueUnavailable(err);
-    }
   }
 }
 

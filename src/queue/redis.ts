@@ -54,6 +54,15 @@ export function queueUnavailable(err: unknown): EarshotError {
   return new EarshotError('queue_unavailable', `Redis (the job queue and upload store) is unreachable: ${(err as Error).message}. Retry shortly.`, { cause: err });
 }
 
+/** Runs a Redis command for a request or job; a lost connection becomes the coded 503 error. */
+export async function inRedis<T>(command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (err) {
+    throw queueUnavailable(err);
+  }
+}
+
 /** Whether Redis answers a PING within the client's limits (for readiness). */
 export async function redisReachable(client: Redis): Promise<boolean> {
   try {

@@ -11,7 +11,7 @@ import { vocabularyFromRequest } from '../engines/vocabulary/vocabulary.js';
 import type { LlmConfig } from '../intelligence/llm/config.js';
 import { featureStages, FEATURES_OUTPUT, runFeatureStages, type FeatureOptions, type FeatureResult, type Recognised } from '../pipeline/features.js';
 import type { RecognitionHandoffs } from './recognition-handoff.js';
-import type { RedactedAudioCache } from './redacted-audio.js';
+import type { RedactedAudioStore } from './redacted-audio.js';
 import type { JobHandler, JobQueue } from './queue.js';
 import type { SchedulerTicket } from './segment-scheduler.js';
 import { toStoredResult } from './stored-result.js';
@@ -47,11 +47,8 @@ export interface TranscriptWorkerOptions {
   /** Limits for fetching audio_url. */
   remote: { maxBytes: number; timeoutMs: number; allowPrivateNetworks: boolean };
   logger: WorkerLogger;
-  /**
-   * Where `redact_pii_audio` copies are held for download; null where no process-local copy could
-   * be served (`earshot worker`: the api processes answer the download), so such jobs fail clearly.
-   */
-  redactedAudio: RedactedAudioCache | null;
+  /** Where `redact_pii_audio` copies are held for download; null: such jobs fail, saying so. */
+  redactedAudio: RedactedAudioStore | null;
   /** Chat endpoint for summaries and chapter titles; offline methods without it. */
   llm?: LlmConfig;
   onJobEvent?: (event: JobEvent) => void;
@@ -81,8 +78,8 @@ export const REUPLOAD_AFTER_SHUTDOWN =
 /** Matches the store's restart recovery (claimInterrupted): a job that keeps dying with its worker fails. */
 export const MAX_STARTS = 3;
 export const INTERRUPTED_TOO_OFTEN = `processing was interrupted ${MAX_STARTS} times (the worker stopped while transcribing); not retrying`;
-export const REDACTED_AUDIO_NOT_SCALED =
-  'redact_pii_audio is not available yet when Earshot runs as separate api and worker processes (the redacted copy would live in one worker\'s memory, out of reach of the api); use earshot serve for it, or leave redact_pii_audio off.';
+export const REDACTED_AUDIO_NOWHERE =
+  'redact_pii_audio needs a place to keep the redacted copy for download, and this worker was started without one; leave redact_pii_audio off, or run it through earshot serve or earshot worker.';
 export const UPLOAD_GONE =
   'The uploaded audio is no longer available (its time-to-live passed before the job started); upload the file again and create a new transcript.';
 export const RECOGNITION_GONE =
@@ -262,7 +259,7 @@ export class TranscriptWorker {
   /** Conditional on `processing`: of two workers that both ran a job, one write wins, and only that one sends the webhook. */
   private async complete(job: TranscriptJob, result: FeatureResult, started: number, logger: WorkerLogger): Promise<void> {
     const { transcript, intelligence, redactedAudio } = result;
-    if (redactedAudio) this.options.redactedAudio?.put(job.projectId, job.id, redactedAudio);
+    if (redactedAudio) await this.options.redactedAudio?.put(job.projectId, job.id, redactedAudio);
     if (await this.options.store.completeTranscript(job.id, { result: toStoredResult(transcript, intelligence), audioDuration: transcript.durationMs / 1000 })) {
       logger.info(`transcript ${job.id} completed in ${Date.now() - started} ms (${(transcript.durationMs / 1000).toFixed(1)} s of audio)`);
       this.options.onJobEvent?.({ type: 'completed', transcriptId: job.id, audioSeconds: transcript.durationMs / 1000, processingSeconds: (Date.now() - started) / 1000 });
@@ -315,7 +312,7 @@ export class TranscriptWorker {
 
   private async transcribe(job: TranscriptJob, uploadId: string | null, signal: AbortSignal, logger: WorkerLogger): Promise<FeatureResult> {
     const options: TranscriptOptions = job.options ?? {};
-    if (options.redact_pii_audio === true && !this.options.redactedAudio) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOT_SCALED);
+    if (options.redact_pii_audio === true && !this.options.redactedAudio) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOWHERE);
     const engine = await this.options.engines.get(job.speechModel ?? DEFAULT_ENGINE);
     const audio = await this.audioOf(job, uploadId, signal);
     const { taps, stages } = this.featureStages(job, signal, logger);
@@ -326,7 +323,6 @@ export class TranscriptWorker {
   /** Recognition only, with the audio taps the feature stages will read (speaker features). */
   private async recognise(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<Recognised> {
     const options: TranscriptOptions = job.options ?? {};
-    if (options.redact_pii_audio === true) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOT_SCALED);
     const engine = await this.options.engines.get(job.speechModel ?? DEFAULT_ENGINE);
     const audio = await this.audioOf(job, uploadId, signal);
     const { taps } = featureStages(options as FeatureOptions);

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AssemblyAI } from 'assemblyai';
+import { decodeAudioToPcm } from '../../src/audio/decode.js';
 import { librivoxClips } from '../helpers/librivox.js';
 import { startCluster, waitUntil, webhookReceiver } from './cluster.js';
 
@@ -89,6 +90,46 @@ test('a recognised transcript whose hand-off is gone fails with a message naming
     const done = await client.transcripts.waitUntilReady(submitted.id, { pollingInterval: 100, pollingTimeout: 30_000 });
     assert.equal(done.status, 'error');
     assert.match(done.error ?? '', /expired.*--stages intelligence/);
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('redact_pii_audio across processes: recognised on one worker, bleeped on another, downloaded through either api', async (t) => {
+  const cluster = await startCluster(t);
+  if (!cluster) return;
+  try {
+    const [apiA, apiB] = await Promise.all([cluster.startApi(), cluster.startApi()]);
+    await Promise.all([cluster.startWorker(['--stages', 'asr']), cluster.startWorker(['--stages', 'intelligence'])]);
+    const viaA = new AssemblyAI({ apiKey: cluster.key, baseUrl: apiA.url });
+    const viaB = new AssemblyAI({ apiKey: cluster.key, baseUrl: apiB.url });
+    const named = librivoxClips()[0]; // "… mister john dashwood …"
+    const done = await viaA.transcripts.transcribe(
+      { audio: named.path, redact_pii: true, redact_pii_policies: ['person_name'], redact_pii_sub: 'entity_name', redact_pii_audio: true },
+      { pollingInterval: 100, pollingTimeout: 90_000 },
+    );
+    assert.equal(done.status, 'completed', done.error);
+    assert.match(done.text!, /\[PERSON_NAME\]/);
+
+    const { redacted_audio_url } = await viaB.transcripts.redactedAudio(done.id);
+    assert.ok(redacted_audio_url.startsWith(apiB.url));
+    const viaOtherApi = redacted_audio_url.replace(apiB.url, apiA.url);
+    const response = await fetch(viaOtherApi);
+    assert.equal(response.status, 200);
+    const mp3 = Buffer.from(await response.arrayBuffer());
+    const pcm = await decodeAudioToPcm(mp3);
+    assert.ok(Math.abs(pcm.length / 16000 - done.audio_duration!) < 0.2, `${pcm.length / 16000} s vs ${done.audio_duration} s`);
+    const held = await cluster.redis.hgetBuffer(`${cluster.prefix}:redacted:${done.id}`, 'audio');
+    assert.ok(held && held.indexOf(mp3.subarray(mp3.length - 600, mp3.length - 536)) === -1, 'Redis holds the copy sealed');
+    assert.ok((await cluster.redis.pttl(`${cluster.prefix}:redacted:${done.id}`)) > 0, 'with a time-to-live');
+
+    await viaB.transcripts.delete(done.id);
+    assert.equal((await fetch(viaOtherApi)).status, 404, 'DELETE through one api removes the copy for every api');
+    assert.deepEqual(await cluster.redis.keys(`${cluster.prefix}:redacted*`), []);
+    assert.deepEqual(await cluster.redis.keys(`${cluster.prefix}:recognised:*`), [], 'the hand-off, speech audio included, is gone');
+  } catch (err) {
+    for (const child of cluster.children) process.stderr.write(`--- ${child.process.spawnargs.slice(3).join(' ')} ---\n${child.output()}\n`);
+    throw err;
   } finally {
     await cluster.close();
   }

@@ -96,7 +96,7 @@ export const exportRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
     async (request) => {
       const id = request.params.transcript_id;
       await completed(request);
-      const token = deps.redactedAudio.tokenFor(projectOf(request), id);
+      const token = await deps.redactedAudio.tokenFor(projectOf(request), id);
       if (!token) {
         throw new EarshotError('invalid_request', `Transcript ${id} has no redacted audio: it was not requested (redact_pii_audio), or it expired an hour after the job.`);
       }
@@ -114,7 +114,7 @@ export const redactedAudioFileRoute: FastifyPluginAsync<ApiDeps> = async (app, d
     '/v2/redacted-audio/:file',
     { schema: { tags, summary: 'Download a redacted audio file (the URL from /redacted-audio)', params: Type.Object({ file: Type.String() }) } },
     async (request, reply) => {
-      const bytes = deps.redactedAudio.file(request.params.file.replace(/\.mp3$/, ''));
+      const bytes = await deps.redactedAudio.file(request.params.file.replace(/\.mp3$/, ''));
       if (!bytes) throw new EarshotError('not_found', 'This redacted audio does not exist or has expired; ask /v2/transcript/:id/redacted-audio for a fresh URL within an hour of the job.');
       return reply.type('audio/mpeg').header('cache-control', 'private, no-store').send(bytes);
     },

@@ -140,7 +140,7 @@ export const transcriptRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) =
       const record = await store.deleteTranscript(projectOf(request), request.params.transcript_id);
       if (!record) throw notFound(request.params.transcript_id);
       readCache.invalidate(record.id);
-      deps.redactedAudio.drop(record.id);
+      await deps.redactedAudio.drop(record.id);
       return render(record);
     },
   );
