@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Earshot needs on a Debian machine with Node 20, then builds it.
+# Installs what Earshot needs on a Debian machine with Node 20, 22 or 24, then builds it and runs
+# `earshot doctor`.
 #   scripts/setup.sh           product dependencies (ffmpeg, pocketsphinx + en-us model)
 #   scripts/setup.sh --test    also what the tests use (LibriVox clips, espeak-ng, sox, Chromium for the web app's tests)
 # Idempotent: quick when everything is present. As root it installs Debian packages itself;

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { EarshotConfig } from '../app/config.js';
 import { defaultModelsDir } from '../engines/models/models-dir.js';
 import { type Check, skip } from './check.js';
@@ -8,7 +9,6 @@ import { portCheck } from './port.js';
 import { ffmpegCheck, nodeVersionCheck } from './runtime.js';
 import { postgresCheck, redisCheck } from './services.js';
 import { tlsCheck } from './tls.js';
-import { dirname } from 'node:path';
 
 export interface DoctorPlanOptions {
   config: EarshotConfig;
