@@ -1,6 +1,6 @@
 /**
  * The real-recordings eval set (issue #19), built from what this machine has: the recorded speech
- * of Debian's pocketsphinx-testdata and ../shared/audio/jfk.wav, plus conditions derived from it
+ * of Debian's pocketsphinx-testdata and test/fixtures/audio/jfk.wav, plus conditions derived from it
  * in code (pauses, telephone band, noise, level changes) as eval/sets/real/recipe.json says.
  * Writes 16 kHz mono WAVs and `manifest.jsonl` (`{"id", "audio", "text", "condition"}`) into a
  * cache directory, never into the repository; eval/sets/real/README.md describes the set.
@@ -22,7 +22,7 @@ import { encodeWav } from '../src/intelligence/redaction/encode.js';
 export const DEFAULT_SET_DIR = fileURLToPath(new URL('../.earshot/eval-sets/real/', import.meta.url));
 export const RECIPE_PATH = fileURLToPath(new URL('../eval/sets/real/recipe.json', import.meta.url));
 const TESTDATA_DIR = '/usr/share/pocketsphinx/test/data';
-const SHARED_AUDIO_DIR = fileURLToPath(new URL('../../shared/audio/', import.meta.url));
+const SHARED_AUDIO_DIR = fileURLToPath(new URL('../test/fixtures/audio/', import.meta.url));
 const SET_FORMAT = 'earshot-eval-set/1';
 const RATE = 16000;
 /** Energy analysis works on 20 ms frames. */

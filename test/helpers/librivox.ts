@@ -7,7 +7,8 @@ const run = promisify(execFile);
 
 /** Debian's pocketsphinx-testdata: five LibriVox read-speech clips with reference transcripts. */
 export const LIBRIVOX_DIR = '/usr/share/pocketsphinx/test/data/librivox';
-export const SHARED_AUDIO_DIR = new URL('../../../shared/audio/', import.meta.url).pathname;
+/** The JFK clip in two containers, kept in the repository (test/fixtures/audio/README.md: source, licence). */
+export const SHARED_AUDIO_DIR = new URL('../fixtures/audio/', import.meta.url).pathname;
 
 export interface Clip {
   id: string;
@@ -31,6 +32,6 @@ export async function rawPocketsphinx(path: string): Promise<string> {
   return stdout.trim().split('\n').join(' ');
 }
 
-/** JFK's inaugural line, as in whisper.cpp's samples (../shared/audio/jfk.*). */
+/** JFK's inaugural line, as in whisper.cpp's samples (test/fixtures/audio/jfk.*). */
 export const JFK_REFERENCE =
   'and so my fellow americans ask not what your country can do for you ask what you can do for your country';
