@@ -47,7 +47,10 @@ test('the quick start is two commands that name only files inside the repository
 });
 
 test('no product document points outside the repository', () => {
-  const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  // The README, docs/ and every README it links to (deploy/, eval/sets/real/, samples/, src/store/).
+  const linked = [...README.matchAll(/\]\(([^)#]+\.md)\)/g)].map((m) => m[1]).filter((p) => !p.startsWith('docs/'));
+  const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`), ...linked, 'src/store/README.md'];
+  assert.ok(linked.includes('samples/README.md'), `README links samples/README.md: ${linked.join(', ')}`);
   for (const doc of docs) {
     const text = readFileSync(join(ROOT, doc), 'utf8');
     assert.doesNotMatch(text, /\.\.\/shared\b/, `${doc} mentions ../shared`);
