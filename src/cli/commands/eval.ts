@@ -4,14 +4,18 @@
  * character error rates per file, per condition and overall, optionally gated against an earlier
  * run, and with `--against-raw` beside those of the raw engine on the same files (issue #19).
  * Exit codes: 0 fine, 3 regression past the allowance, 1 a coded error (bad manifest, engine not
- * ready). docs/evaluation.md.
+ * ready). `earshot eval --diarization` scores speaker labels on real-voice conversations instead
+ * (issue 17). docs/evaluation.md.
  */
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
+import { EarshotError } from '../../errors.js';
 import { cardName } from '../../engines/models/card.js';
 import { ModelRegistry } from '../../engines/models/registry.js';
 import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
 import { formatConditionTable } from '../../eval/conditions.js';
+import { evaluateDiarization, formatDiarization } from '../../eval/diarization/evaluate.js';
 import { evaluate } from '../../eval/evaluate.js';
 import { compareResults, formatComparison } from '../../eval/gate.js';
 import { readManifest } from '../../eval/manifest.js';
@@ -28,7 +32,8 @@ export interface EvalCommandIO {
 }
 
 interface EvalFlags {
-  manifest: string;
+  manifest?: string;
+  diarization?: boolean;
   engine: string;
   model?: string;
   output?: string;
@@ -43,7 +48,8 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
   program
     .command('eval')
     .description('word/character error rate of an engine and model on a manifest of audio + reference text, with an optional regression gate')
-    .requiredOption('--manifest <file>', 'JSON Lines: {"audio": path or URL, "text": reference} per line (relative paths from the manifest\'s folder)')
+    .option('--manifest <file>', 'JSON Lines: {"audio": path or URL, "text": reference} per line (relative paths from the manifest\'s folder)')
+    .option('--diarization', 'instead of WER: speaker diarization on real-voice conversations built from pocketsphinx-testdata and the JFK clip (DER, speaker count)')
     .option('-e, --engine <name>', 'speech engine (see `earshot engines`)', DEFAULT_ENGINE)
     .option('-m, --model <name>', 'model name or path (default: the engine\'s default model)')
     .option('-o, --output <file>', 'write the results (settings, per-file and overall figures) as JSON')
@@ -54,6 +60,13 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
     .option('--against-raw', 'also transcribe every file with pocketsphinx_continuous (same model) and print both WERs per condition and overall')
     .action(async (flags: EvalFlags) => {
       const print = (text: string) => io.stdout.write(text + '\n');
+      if (flags.diarization) {
+        const result = await evaluateDiarization();
+        if (flags.output) await writeFile(flags.output, JSON.stringify(result, null, 2) + '\n');
+        print(flags.json ? JSON.stringify(result, null, 2) : formatDiarization(result));
+        return;
+      }
+      if (!flags.manifest) throw new EarshotError('invalid_request', 'earshot eval needs --manifest FILE (or --diarization).');
       if (flags.againstRaw) assertRawComparable(flags.engine);
       const entries = await readManifest(flags.manifest);
       // Read the baseline first: a typo in its path should fail before minutes of decoding.

@@ -1,0 +1,76 @@
+/**
+ * `earshot eval --diarization` (issue 17): runs each real-voice conversation through the
+ * pipeline's own VAD, speaker features and diarization, and scores DER (speech time labelled
+ * wrong after the best mapping of labels to speakers) and the number of speakers found.
+ */
+import { segmentSpeech } from '../../audio/vad/segmenter.js';
+import { diarize, type DiarizeOptions } from '../../intelligence/speakers/diarize.js';
+import { SpeakerFeatureExtractor } from '../../intelligence/speakers/feature-extractor.js';
+import { buildConversation, CONVERSATIONS, pseudoWords, RATE, type Conversation, type ConversationSpec } from './conversations.js';
+import { diarizationErrorRate } from './der.js';
+
+export interface ConversationScore {
+  id: string;
+  durationMs: number;
+  turns: number;
+  speakers: number;
+  speakersFound: number;
+  /** DER of the word labels (fraction). */
+  wordDer: number;
+  /** DER of the timeline from the windows alone. */
+  timelineDer: number;
+}
+
+export interface DiarizationEvalResult {
+  format: 'earshot-eval-diarization/1';
+  conversations: ConversationScore[];
+  /** Speech-weighted DER over all conversations, words. */
+  wordDer: number;
+  countRight: number;
+}
+
+export async function scoreConversation(conversation: Conversation, options: DiarizeOptions = {}): Promise<ConversationScore> {
+  const extractor = new SpeakerFeatureExtractor();
+  const chunks = function* () {
+    for (let i = 0; i < conversation.pcm.length; i += RATE) yield conversation.pcm.subarray(i, i + RATE);
+  };
+  for await (const s of segmentSpeech(chunks())) await extractor.addSegment(s);
+  const words = pseudoWords(conversation.reference).map(({ truth: _truth, ...w }) => w);
+  const result = diarize(words, extractor.features(), options);
+  const wordDer = diarizationErrorRate(conversation.reference, result.words.map((w) => ({ speaker: w.speaker ?? '?', start: w.start, end: w.end }))).der;
+  const timelineDer = diarizationErrorRate(conversation.reference, result.turns).der;
+  return {
+    id: conversation.id,
+    durationMs: Math.round((conversation.pcm.length * 1000) / RATE),
+    turns: conversation.reference.length,
+    speakers: conversation.speakers,
+    speakersFound: result.speakerCount,
+    wordDer,
+    timelineDer,
+  };
+}
+
+export async function evaluateDiarization(specs: readonly ConversationSpec[] = CONVERSATIONS, options: DiarizeOptions = {}, dataDir?: string): Promise<DiarizationEvalResult> {
+  const conversations: ConversationScore[] = [];
+  for (const spec of specs) conversations.push(await scoreConversation(buildConversation(spec, dataDir), options));
+  const speech = (c: ConversationScore) => c.durationMs;
+  const total = conversations.reduce((n, c) => n + speech(c), 0);
+  return {
+    format: 'earshot-eval-diarization/1',
+    conversations,
+    wordDer: total === 0 ? 0 : conversations.reduce((n, c) => n + c.wordDer * speech(c), 0) / total,
+    countRight: conversations.filter((c) => c.speakers === c.speakersFound).length,
+  };
+}
+
+export function formatDiarization(r: DiarizationEvalResult): string {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const rows = [
+    ['CONVERSATION', 'SECONDS', 'TURNS', 'SPEAKERS', 'FOUND', 'COUNT', 'DER WORDS', 'DER TIMELINE'],
+    ...r.conversations.map((c) => [c.id, (c.durationMs / 1000).toFixed(1), String(c.turns), String(c.speakers), String(c.speakersFound), c.speakers === c.speakersFound ? 'right' : 'wrong', pct(c.wordDer), pct(c.timelineDer)]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const lines = rows.map((row) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
+  lines.push(`overall: DER ${pct(r.wordDer)} of speech time on words; speaker count right in ${r.countRight} of ${r.conversations.length}`);
+  return lines.join('\n');
+}
