@@ -52,9 +52,11 @@ export class PocketsphinxEngine implements SpeechEngine {
   ) {}
 
   /**
-   * Checks the library and model files, then loads the first decoder of the kind `warmUp` names
-   * (whole utterances by default), so a broken install fails here rather than on the first
-   * request, and the first request does not wait for the load. The other kind loads on first need.
+   * Checks the library and model files, then loads decoders of the kind `warmUp` names, so a
+   * broken install fails here rather than on the first request: for files (the default) the whole
+   * pool, so the first long file has every decoder from its first segment instead of waiting a
+   * second or so for the rest to load beside it; for streams one, as sessions arrive one by one.
+   * The other kind loads on first need.
    */
   static async create(options: PocketsphinxOptions = {}): Promise<PocketsphinxEngine> {
     await loadPocketsphinx();
@@ -69,7 +71,8 @@ export class PocketsphinxEngine implements SpeechEngine {
     const utterances = set({ ...WHOLE_UTTERANCE_ARGS });
     const streams = set({});
     const first = options.warmUp === 'streams' ? streams.shared : utterances.shared;
-    first.release(await first.acquire());
+    const loaded = await Promise.all(Array.from({ length: options.warmUp === 'streams' ? 1 : size }, () => first.acquire()));
+    for (const decoder of loaded) first.release(decoder);
     return new PocketsphinxEngine(chosen.model, utterances, streams);
   }
 
