@@ -1,11 +1,12 @@
 /**
  * `node --import tsx bench/workers.ts`: throughput of scaled-out workers (issue 12). A burst of
  * transcripts (the five LibriVox clips, four times: 20 jobs) is submitted through one
- * `earshot api`, then drained by one single-slot `earshot worker`, and in a fresh installation by
+ * `earshot api`, then drained by one single-slot `earshot worker` (one job at a time, one decoder:
+ * one core of capacity, as a worker on its own small machine), and in a fresh installation by
  * two; prints both wall times and their ratio from one run (issue target: two ÷ one ≥ 1.8 in
  * throughput), and the queue wait of the last job of the burst. Needs the local Postgres and Redis
  * (as the tests do: EARSHOT_TEST_POSTGRES_URL, EARSHOT_TEST_REDIS_URL).
- * Options: --jobs N (default 20), --concurrency N per worker (default 1).
+ * Options: --jobs N (default 20), --concurrency N and --decoders N per worker (default 1 each).
  */
 import type { TestContext } from 'node:test';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,9 @@ import { librivoxClips } from '../test/helpers/librivox.js';
 import { call, startCluster } from '../test/scale/cluster.js';
 import { readFile } from 'node:fs/promises';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { jobs: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '1' }, decoders: { type: 'string', default: '1' } },
+});
 const jobs = Number(values.jobs);
 const clips = await Promise.all(librivoxClips().map((c) => readFile(c.path)));
 
@@ -21,7 +24,7 @@ const clips = await Promise.all(librivoxClips().map((c) => readFile(c.path)));
 const noSkip = { skip: (reason: string) => { throw new Error(reason); } } as unknown as TestContext;
 
 async function drain(workers: number): Promise<{ wallMs: number; lastWaitMs: number }> {
-  const cluster = (await startCluster(noSkip, { EARSHOT_CONCURRENCY: values.concurrency!, EARSHOT_LOG_LEVEL: 'warn' }))!;
+  const cluster = (await startCluster(noSkip, { EARSHOT_CONCURRENCY: values.concurrency!, EARSHOT_DECODERS: values.decoders!, EARSHOT_LOG_LEVEL: 'warn' }))!;
   try {
     const api = await cluster.startApi();
     await Promise.all(Array.from({ length: workers }, () => cluster.startWorker()));
