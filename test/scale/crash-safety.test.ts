@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { librivoxClips } from '../helpers/librivox.js';
 import { call, longSpeech, startCluster, waitUntil, webhookReceiver, type ApiChild, type Cluster } from './cluster.js';
@@ -169,3 +171,41 @@ async function dropConnections(cluster: Cluster): Promise<number> {
   for (const id of ids) await cluster.redis.client('KILL', 'ID', id);
   return ids.length;
 }
+
+test('split stages: an asr worker killed mid-recognition and an intelligence worker killed mid-analysis are both taken over; one completion, one webhook', async (t) => {
+  const cluster = await startCluster(t);
+  if (!cluster) return;
+  const hooks = await webhookReceiver();
+  // A chat endpoint that takes requests and never answers: the intelligence stage waits on it, so
+  // its worker can be killed in the middle of the stage.
+  const silent = http.createServer(() => {});
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
+  try {
+    const asked = new Promise<void>((r) => silent.once('request', () => r()));
+    const api = await cluster.startApi();
+    const doomedAsr = await cluster.startWorker(['--stages', 'asr']);
+    const doomedAnalyst = await cluster.startWorker(['--stages', 'intelligence'], { EARSHOT_LLM_BASE_URL: silentUrl, EARSHOT_LLM_MODEL: 'waits-forever' });
+    const { json } = await call(api.url, cluster.key, 'POST', '/v2/transcript', { audio_url: await upload(api, cluster.key), webhook_url: hooks.url, summarization: true });
+    await processing(cluster, api, json.id);
+    await doomedAsr.stop('SIGKILL');
+    await cluster.startWorker(['--stages', 'asr']);
+
+    await asked;
+    assert.equal((await statusOf(cluster, api, json.id)).status, 'processing', 'the analysis is waiting on the chat model');
+    await doomedAnalyst.stop('SIGKILL');
+    await cluster.startWorker(['--stages', 'intelligence']);
+
+    assert.equal(await assertCompletedOnce(cluster, api, hooks, json.id), 3, 'recognition started twice, analysis once more');
+    const done = await statusOf(cluster, api, json.id);
+    assert.ok(done.summary && done.summary.length > 20, 'summarised offline by the worker that took over');
+    assert.deepEqual(await cluster.redis.keys(`${cluster.prefix}:recognised:*`), [], 'the hand-off left Redis');
+  } catch (err) {
+    dumpOnFailure(cluster, err);
+  } finally {
+    silent.closeAllConnections();
+    silent.close();
+    await hooks.close();
+    await cluster.close();
+  }
+});
