@@ -3,7 +3,7 @@ import type { Utterance, Word } from '../../transcript/model.js';
 import { toUtterances } from '../../transcript/utterances.js';
 import { agglomerate, cut, distanceMatrix, silhouette, type Dendrogram } from './clustering.js';
 import { FEATURE_DIMENSION } from './embedder.js';
-import { addStats, emptyStats, mergeCostPerFrame } from './gaussian-stats.js';
+import { addStats, emptyStats, fitGaussian, frameLogLikelihood, mergeBic, mergeCostPerFrame } from './gaussian-stats.js';
 import type { SpeakerFeatures, SpeakerWindow } from './feature-extractor.js';
 import { assignWords, smoothWindows, toTurns, type SpeakerTurn } from './timeline.js';
 import { standardise } from './standardise.js';
@@ -16,8 +16,9 @@ export interface DiarizeOptions {
   /** Upper bound when the count is estimated. Default 8. */
   maxSpeakers?: number;
   /**
-   * With the built-in features: likelihood (nats per frame) two clusters must lose when joined
-   * to stay apart as two speakers. Default 0.5 (see DEFAULT_MERGE_THRESHOLD).
+   * With the built-in features: ΔBIC per frame (likelihood lost by joining, less the penalty for
+   * the extra Gaussian, λ = 1) every pair of clusters must reach to stay apart as two speakers.
+   * Default 0.35 (see DEFAULT_MERGE_THRESHOLD).
    */
   mergeThreshold?: number;
   /** Speech (ms) a speaker needs in the whole file to be kept apart when counting speakers. Default 2000. */
@@ -41,12 +42,13 @@ export interface DiarizationResult {
 }
 
 /**
- * Calibrated on espeak-ng voices and on the one-reader LibriVox clips (measured in
- * test/intelligence/speakers-*.test.ts): joining the two halves of one synthetic voice loses
- * 0.1–0.2 nats per frame, of one real reader across five recordings 0.43, while two different
- * voices lose 0.63 (en-gb-x-rp / en-us+m7) to 1.3 (male / female).
+ * Calibrated on real voices (issue 17, `earshot eval --diarization`: a LibriVox reader, JFK and
+ * two pocketsphinx-testdata speakers in seven conversations): after refinement, the tree's splits
+ * of one real speaker into two keep 0.0–0.25 nats per frame of ΔBIC, splits between two real
+ * speakers 0.46 and up. The raw per-frame cost used before (threshold 0.5) could not tell the
+ * two apart: a short cluster's own Gaussian overfits, so one reader split in two lost 0.4–0.7.
  */
-export const DEFAULT_MERGE_THRESHOLD = 0.5;
+export const DEFAULT_MERGE_THRESHOLD = 0.35;
 export const DEFAULT_MIN_SILHOUETTE = 0.2;
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -158,24 +160,59 @@ function clusterWindows(windows: readonly SpeakerWindow[], kind: SpeakerFeatures
 }
 
 /**
- * Decides the number of speakers along the clustering tree: for k from the most down to 2, the
- * tree's k clusters, after those with less speech than a speaker needs joined their closest
- * neighbour, are accepted when every pair of them would lose at least the threshold in
- * likelihood per frame by being joined. Nothing accepted means one speaker.
+ * Decides the number of speakers along the clustering tree, from two up: the tree's k clusters,
+ * after those with less speech than a speaker needs joined their closest neighbour and the rest
+ * refined, are accepted when every pair of them keeps at least the threshold of ΔBIC per frame
+ * apart. The first count that adds a speaker without reaching it ends the search; nothing
+ * accepted means one speaker. (Searching down from the most, as before issue 17, let an odd
+ * fourth cluster of a few seconds win before the real three were ever looked at.)
  */
 function countByLikelihood(tree: Dendrogram, pointStats: readonly Float64Array[], s: ClusterSettings): Int32Array {
   const m = pointStats.length;
-  for (let k = Math.min(s.maxSpeakers, m); k >= 2; k--) {
-    const labels = absorbSmall(cut(tree, k), pointStats, s.minSpeakerFrames);
+  let best = new Int32Array(m);
+  let bestCount = 1;
+  for (let k = 2; k <= Math.min(s.maxSpeakers, m); k++) {
+    const labels = refine(absorbSmall(cut(tree, k), pointStats, s.minSpeakerFrames), pointStats, s.minSpeakerFrames);
     const clusters = clusterStats(labels, pointStats);
-    if (clusters.length < 2) continue;
+    if (clusters.length <= bestCount) continue;
     let cheapest = Infinity;
     for (let a = 0; a < clusters.length; a++) {
-      for (let b = a + 1; b < clusters.length; b++) cheapest = Math.min(cheapest, mergeCostPerFrame(clusters[a], clusters[b]));
+      for (let b = a + 1; b < clusters.length; b++) cheapest = Math.min(cheapest, mergeBic(clusters[a], clusters[b], 1) / (clusters[a][0] + clusters[b][0]));
     }
-    if (cheapest >= s.mergeThreshold) return labels;
+    if (cheapest < s.mergeThreshold) break;
+    [best, bestCount] = [labels, clusters.length];
   }
-  return new Int32Array(m);
+  return best;
+}
+
+/**
+ * Re-assigns every point to the speaker whose Gaussian explains its frames best, a few rounds,
+ * as the classic re-segmentation step does: the tree's early merges are made on single windows
+ * and cannot be undone, the speakers' models are fitted on far more speech. A round that would
+ * leave a speaker with too little speech is not taken.
+ */
+function refine(labels: Int32Array, pointStats: readonly Float64Array[], minFrames: number, rounds = 4): Int32Array {
+  let current = labels;
+  for (let round = 0; round < rounds; round++) {
+    const clusters = clusterStats(current, pointStats);
+    if (clusters.length < 2) return current;
+    const models = clusters.map(fitGaussian);
+    const next = Int32Array.from(pointStats, (stats, i) => {
+      if (stats[0] <= 0) return current[i];
+      let best = current[i];
+      let score = -Infinity;
+      models.forEach((model, c) => {
+        const ll = frameLogLikelihood(model, stats);
+        if (ll > score) [best, score] = [c, ll];
+      });
+      return best;
+    });
+    const sizes = clusterStats(next, pointStats).map((c) => c[0]);
+    if (sizes.length < clusters.length || sizes.some((n) => n < Math.min(minFrames, 1))) return current;
+    if (next.every((c, i) => c === current[i])) return current;
+    current = next;
+  }
+  return current;
 }
 
 /**
@@ -205,7 +242,7 @@ function exactCount(tree: Dendrogram, pointStats: readonly Float64Array[], k: nu
       }
       count--;
     }
-    return labels;
+    return refine(labels, pointStats, 0);
   }
   return cut(tree, k);
 }

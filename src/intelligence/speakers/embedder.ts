@@ -68,17 +68,24 @@ export class HandcraftedEmbedder implements SpeakerEmbedder {
   }
 
   /** The same as embedWindows, for callers that are not async (the online tracker). */
-  embedSync(samples: Float32Array, windows: readonly SampleWindow[], frameWeight: number): (WindowEmbedding | null)[] {
+  embedSync(samples: Float32Array, windows: readonly SampleWindow[], _frameWeight?: number): (WindowEmbedding | null)[] {
     const frames = this.analyzer.analyze(samples);
     let loudest = -Infinity;
     for (let f = 0; f < frames.count; f++) loudest = Math.max(loudest, frames.logEnergy[f]);
+    // Each frame counts once in all: 1 / the number of windows covering it. A flat hop/window
+    // weight halved the speech of every segment that had a single window (issue 17), so a
+    // speaker heard in short turns looked too small to be a speaker.
+    const coverage = new Uint8Array(frames.count);
+    for (const w of windows) {
+      for (let f = Math.floor(w.start / HOP_SAMPLES); f < Math.min(Math.floor(w.end / HOP_SAMPLES), frames.count); f++) coverage[f]++;
+    }
     return windows.map((w) => {
       const speech: number[] = [];
       const to = Math.min(Math.floor(w.end / HOP_SAMPLES), frames.count);
       for (let f = Math.floor(w.start / HOP_SAMPLES); f < to; f++) if (frames.logEnergy[f] >= loudest - ENERGY_FLOOR) speech.push(f);
       if (speech.length < MIN_SPEECH_FRAMES) return null;
       const frameStats = emptyStats();
-      for (const f of speech) addFrame(frameStats, frames.mfcc.subarray(f * MFCC_COUNT + 1, (f + 1) * MFCC_COUNT), frameWeight);
+      for (const f of speech) addFrame(frameStats, frames.mfcc.subarray(f * MFCC_COUNT + 1, (f + 1) * MFCC_COUNT), 1 / coverage[f]);
       return { vector: describe(frames, speech), frameStats };
     });
   }

@@ -43,7 +43,9 @@ export class FrameAnalyzer {
   private readonly frame = new Float64Array(PITCH_FRAME);
 
   constructor() {
-    this.hannAutocorr = this.autocorrelation(this.hann);
+    // Normalised to 1 at lag 0, as the signal's is: Boersma's correction divides the two.
+    const r = this.autocorrelation(this.hann);
+    this.hannAutocorr = r.map((v) => v / r[0]);
   }
 
   /** Frames at every 10 ms hop that fits inside the samples (floats in [-1, 1]). */

@@ -102,3 +102,77 @@ function logDet(m: Float64Array, n: number): number {
   }
   return sum;
 }
+
+/** A full-covariance Gaussian fitted to statistics, ready to score other statistics against. */
+export interface FittedGaussian {
+  mean: Float64Array;
+  /** Inverse covariance, row-major. */
+  precision: Float64Array;
+  logDet: number;
+}
+
+/** The maximum-likelihood Gaussian of the statistics, with the same ridge as clusterCost. */
+export function fitGaussian(stats: ArrayLike<number>): FittedGaussian {
+  const n = Math.max(stats[0], 1e-9);
+  const mean = new Float64Array(STATS_DIM);
+  for (let i = 0; i < STATS_DIM; i++) mean[i] = stats[1 + i] / n;
+  const cov = new Float64Array(STATS_DIM * STATS_DIM);
+  let k = 1 + STATS_DIM;
+  let trace = 0;
+  for (let i = 0; i < STATS_DIM; i++) {
+    for (let j = i; j < STATS_DIM; j++) {
+      const v = stats[k++] / n - mean[i] * mean[j];
+      cov[i * STATS_DIM + j] = cov[j * STATS_DIM + i] = v;
+    }
+    trace += cov[i * STATS_DIM + i];
+  }
+  const ridge = Math.max(1e-6, (0.01 * trace) / STATS_DIM);
+  for (let i = 0; i < STATS_DIM; i++) cov[i * STATS_DIM + i] += ridge;
+  return { mean, precision: invert(cov, STATS_DIM), logDet: logDet(cov, STATS_DIM) };
+}
+
+/**
+ * Mean log-likelihood per frame (up to a constant) of the frames summarised by `stats` under
+ * the Gaussian: −½ (log det Σ + mean Mahalanobis distance), from the sums alone.
+ */
+export function frameLogLikelihood(model: FittedGaussian, stats: ArrayLike<number>): number {
+  const n = stats[0];
+  if (n <= 0) return 0;
+  const { mean, precision } = model;
+  let quad = 0;
+  let k = 1 + STATS_DIM;
+  for (let i = 0; i < STATS_DIM; i++) {
+    for (let j = i; j < STATS_DIM; j++) {
+      // Σ over frames of (x_i − μ_i)(x_j − μ_j), from the sums.
+      const centred = stats[k++] - mean[i] * stats[1 + j] - mean[j] * stats[1 + i] + n * mean[i] * mean[j];
+      quad += (i === j ? 1 : 2) * precision[i * STATS_DIM + j] * centred;
+    }
+  }
+  return -0.5 * (model.logDet + quad / n);
+}
+
+/** Inverse of a symmetric positive-definite matrix (Gauss–Jordan; 12 × 12). */
+function invert(m: Float64Array, n: number): Float64Array {
+  const a = Float64Array.from(m);
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
+  for (let c = 0; c < n; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[pivot * n + c])) pivot = r;
+    if (pivot !== c) {
+      for (let j = 0; j < n; j++) {
+        [a[c * n + j], a[pivot * n + j]] = [a[pivot * n + j], a[c * n + j]];
+        [inv[c * n + j], inv[pivot * n + j]] = [inv[pivot * n + j], inv[c * n + j]];
+      }
+    }
+    const d = a[c * n + c] || 1e-12;
+    for (let j = 0; j < n; j++) (a[c * n + j] /= d), (inv[c * n + j] /= d);
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r * n + c];
+      if (f === 0) continue;
+      for (let j = 0; j < n; j++) (a[r * n + j] -= f * a[c * n + j]), (inv[r * n + j] -= f * inv[c * n + j]);
+    }
+  }
+  return inv;
+}
