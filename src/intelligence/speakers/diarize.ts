@@ -169,7 +169,7 @@ function clusterWindows(windows: readonly SpeakerWindow[], kind: SpeakerFeatures
  */
 function countByLikelihood(tree: Dendrogram, pointStats: readonly Float64Array[], s: ClusterSettings): Int32Array {
   const m = pointStats.length;
-  let best = new Int32Array(m);
+  let best: Int32Array = new Int32Array(m);
   let bestCount = 1;
   for (let k = 2; k <= Math.min(s.maxSpeakers, m); k++) {
     const labels = refine(absorbSmall(cut(tree, k), pointStats, s.minSpeakerFrames), pointStats, s.minSpeakerFrames);
