@@ -51,6 +51,19 @@ test('with speakers_expected given, every conversation meets its target', async 
   }
 });
 
+test('a turn change inside one VAD segment is found at the word where it happens', () => {
+  let inside = 0;
+  let found = 0;
+  for (const [id, s] of estimated) {
+    if (KNOWN_MISS.has(id)) continue;
+    inside += s.changesInside;
+    found += s.changesFound;
+  }
+  console.log(`turn changes inside a VAD segment: ${found} of ${inside} found at the right word`);
+  assert.ok(inside >= 10, `only ${inside} changes inside segments`);
+  assert.ok(found >= 0.8 * inside, `${found} of ${inside}`);
+});
+
 test('overall: the speaker count is right in at least 6 of 7 conversations', () => {
   const right = [...estimated.values()].filter((s) => s.speakersFound === s.speakers).length;
   assert.ok(right >= 6, `${right} of ${estimated.size}`);

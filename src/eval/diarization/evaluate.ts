@@ -19,6 +19,9 @@ export interface ConversationScore {
   wordDer: number;
   /** DER of the timeline from the windows alone. */
   timelineDer: number;
+  /** Turn changes with no pause long enough to end a VAD segment, and how many of them the word labels change at. */
+  changesInside: number;
+  changesFound: number;
 }
 
 export interface DiarizationEvalResult {
@@ -34,9 +37,23 @@ export async function scoreConversation(conversation: Conversation, options: Dia
   const chunks = function* () {
     for (let i = 0; i < conversation.pcm.length; i += RATE) yield conversation.pcm.subarray(i, i + RATE);
   };
-  for await (const s of segmentSpeech(chunks())) await extractor.addSegment(s);
-  const words = pseudoWords(conversation.reference).map(({ truth: _truth, ...w }) => w);
+  const segments: { start: number; end: number }[] = [];
+  for await (const s of segmentSpeech(chunks())) {
+    segments.push({ start: s.start, end: s.end });
+    await extractor.addSegment(s);
+  }
+  const truthful = pseudoWords(conversation.reference);
+  const words = truthful.map(({ truth: _truth, ...w }) => w);
   const result = diarize(words, extractor.features(), options);
+  // A change inside a segment: the last word of one turn and the first of the next share a segment.
+  let changesInside = 0;
+  let changesFound = 0;
+  for (let i = 1; i < words.length; i++) {
+    if (truthful[i].truth === truthful[i - 1].truth) continue;
+    if (!segments.some((s) => s.start <= words[i - 1].end && s.end >= words[i].start)) continue;
+    changesInside++;
+    if (result.words[i].speaker !== result.words[i - 1].speaker) changesFound++;
+  }
   const wordDer = diarizationErrorRate(conversation.reference, result.words.map((w) => ({ speaker: w.speaker ?? '?', start: w.start, end: w.end }))).der;
   const timelineDer = diarizationErrorRate(conversation.reference, result.turns).der;
   return {
@@ -47,6 +64,8 @@ export async function scoreConversation(conversation: Conversation, options: Dia
     speakersFound: result.speakerCount,
     wordDer,
     timelineDer,
+    changesInside,
+    changesFound,
   };
 }
 
@@ -66,8 +85,8 @@ export async function evaluateDiarization(specs: readonly ConversationSpec[] = C
 export function formatDiarization(r: DiarizationEvalResult): string {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   const rows = [
-    ['CONVERSATION', 'SECONDS', 'TURNS', 'SPEAKERS', 'FOUND', 'COUNT', 'DER WORDS', 'DER TIMELINE'],
-    ...r.conversations.map((c) => [c.id, (c.durationMs / 1000).toFixed(1), String(c.turns), String(c.speakers), String(c.speakersFound), c.speakers === c.speakersFound ? 'right' : 'wrong', pct(c.wordDer), pct(c.timelineDer)]),
+    ['CONVERSATION', 'SECONDS', 'TURNS', 'SPEAKERS', 'FOUND', 'COUNT', 'DER WORDS', 'DER TIMELINE', 'CHANGES IN SEGMENT'],
+    ...r.conversations.map((c) => [c.id, (c.durationMs / 1000).toFixed(1), String(c.turns), String(c.speakers), String(c.speakersFound), c.speakers === c.speakersFound ? 'right' : 'wrong', pct(c.wordDer), pct(c.timelineDer), `${c.changesFound}/${c.changesInside}`]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const lines = rows.map((row) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));

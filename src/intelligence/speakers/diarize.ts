@@ -6,6 +6,7 @@ import { FEATURE_DIMENSION } from './embedder.js';
 import { addStats, emptyStats, fitGaussian, frameLogLikelihood, mergeBic, mergeCostPerFrame } from './gaussian-stats.js';
 import type { SpeakerFeatures, SpeakerWindow } from './feature-extractor.js';
 import { assignWords, smoothWindows, toTurns, type SpeakerTurn } from './timeline.js';
+import { relabelWords } from './relabel.js';
 import { standardise } from './standardise.js';
 
 export type { SpeakerTurn } from './timeline.js';
@@ -81,7 +82,8 @@ export function diarize(words: readonly Word[], features: SpeakerFeatures, optio
     maxPoints: options.maxPoints ?? 800,
   });
   smoothWindows(windows, clusters);
-  const wordClusters = assignWords(words, windows, clusters);
+  const byWindows = assignWords(words, windows, clusters);
+  const wordClusters = features.slices && process.env.RELABEL !== '0' ? relabelWords(words, features.slices, windows, clusters, byWindows) : byWindows;
 
   // Letters in order of first appearance: in the words when there are any, else in time.
   const order = new Map<number, string>();

@@ -1,10 +1,18 @@
-import { FrameAnalyzer, HOP_SAMPLES, MFCC_COUNT, SAMPLE_RATE, type FrameFeatures } from './frame-analysis.js';
+import { FRAME_SAMPLES, FrameAnalyzer, HOP_SAMPLES, MFCC_COUNT, SAMPLE_RATE, type FrameFeatures } from './frame-analysis.js';
 import { addFrame, emptyStats } from './gaussian-stats.js';
 
 /** An analysis window inside a segment, in samples from the segment's first sample. */
 export interface SampleWindow {
   start: number;
   end: number;
+}
+
+/** Frame statistics of the speech in a short stretch of a segment (samples from its start). */
+export interface SpeechSlice {
+  start: number;
+  end: number;
+  /** gaussian-stats.ts layout, stored in single precision (a few hundred bytes per slice). */
+  stats: Float32Array;
 }
 
 /** What an embedder says about one window. */
@@ -69,6 +77,15 @@ export class HandcraftedEmbedder implements SpeakerEmbedder {
 
   /** The same as embedWindows, for callers that are not async (the online tracker). */
   embedSync(samples: Float32Array, windows: readonly SampleWindow[], _frameWeight?: number): (WindowEmbedding | null)[] {
+    return this.describeSegment(samples, windows).windows;
+  }
+
+  /**
+   * The windows' vectors and, with `sliceSamples`, frame statistics of the segment's speech in
+   * consecutive slices of that length (issue 17): small enough to re-label word by word, so a
+   * turn change inside one VAD segment is found. One frame analysis serves both.
+   */
+  describeSegment(samples: Float32Array, windows: readonly SampleWindow[], sliceSamples?: number): { windows: (WindowEmbedding | null)[]; slices: SpeechSlice[] } {
     const frames = this.analyzer.analyze(samples);
     let loudest = -Infinity;
     for (let f = 0; f < frames.count; f++) loudest = Math.max(loudest, frames.logEnergy[f]);
@@ -79,7 +96,19 @@ export class HandcraftedEmbedder implements SpeakerEmbedder {
     for (const w of windows) {
       for (let f = Math.floor(w.start / HOP_SAMPLES); f < Math.min(Math.floor(w.end / HOP_SAMPLES), frames.count); f++) coverage[f]++;
     }
-    return windows.map((w) => {
+    const slices: SpeechSlice[] = [];
+    if (sliceSamples) {
+      const perSlice = Math.max(1, Math.round(sliceSamples / HOP_SAMPLES));
+      for (let from = 0; from < frames.count; from += perSlice) {
+        const stats = emptyStats();
+        for (let f = from; f < Math.min(from + perSlice, frames.count); f++) {
+          if (frames.logEnergy[f] >= loudest - ENERGY_FLOOR) addFrame(stats, frames.mfcc.subarray(f * MFCC_COUNT + 1, (f + 1) * MFCC_COUNT), 1);
+        }
+        const end = Math.min(from + perSlice, frames.count) * HOP_SAMPLES + (FRAME_SAMPLES - HOP_SAMPLES);
+        if (stats[0] > 0) slices.push({ start: from * HOP_SAMPLES, end: Math.min(end, samples.length), stats: Float32Array.from(stats) });
+      }
+    }
+    const described = windows.map((w) => {
       const speech: number[] = [];
       const to = Math.min(Math.floor(w.end / HOP_SAMPLES), frames.count);
       for (let f = Math.floor(w.start / HOP_SAMPLES); f < to; f++) if (frames.logEnergy[f] >= loudest - ENERGY_FLOOR) speech.push(f);
@@ -88,6 +117,7 @@ export class HandcraftedEmbedder implements SpeakerEmbedder {
       for (const f of speech) addFrame(frameStats, frames.mfcc.subarray(f * MFCC_COUNT + 1, (f + 1) * MFCC_COUNT), 1 / coverage[f]);
       return { vector: describe(frames, speech), frameStats };
     });
+    return { windows: described, slices };
   }
 }
 

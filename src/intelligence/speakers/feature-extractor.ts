@@ -1,5 +1,5 @@
 import { EarshotError } from '../../errors.js';
-import { HandcraftedEmbedder, SAMPLE_RATE, toFloat, type SampleWindow, type SpeakerEmbedder } from './embedder.js';
+import { HandcraftedEmbedder, SAMPLE_RATE, toFloat, type SampleWindow, type SpeakerEmbedder, type WindowEmbedding } from './embedder.js';
 
 /** One analysis window's vector, with its place in the audio (ms). */
 export interface SpeakerWindow {
@@ -17,7 +17,22 @@ export interface SpeakerFeatures {
   kind: SpeakerEmbedder['kind'];
   embedder: string;
   windows: SpeakerWindow[];
+  /**
+   * Frame statistics of the speech in consecutive 250 ms slices (ms from the start of the audio),
+   * when the embedder provides them (the built-in one does): diarize() re-labels words with them.
+   */
+  slices?: TimedSlice[];
 }
+
+/** A SpeechSlice placed in the audio (ms). */
+export interface TimedSlice {
+  start: number;
+  end: number;
+  stats: Float32Array;
+}
+
+/** Length of the slices kept for word-level re-labelling. */
+const SLICE_MS = 250;
 
 export interface FeatureExtractorOptions {
   /** Default: the hand-made MFCC and pitch features. */
@@ -48,6 +63,7 @@ export class SpeakerFeatureExtractor {
   private readonly hopSamples: number;
   private readonly minSamples: number;
   private readonly windows: SpeakerWindow[] = [];
+  private readonly slices: TimedSlice[] = [];
   private segments = 0;
   private lastEnd = -Infinity;
 
@@ -79,14 +95,22 @@ export class SpeakerFeatureExtractor {
     this.lastEnd = segment.end;
     const index = this.segments++;
     const spans = this.placeWindows(segment.pcm.length);
-    if (spans.length === 0) return;
-    const embedded = await this.embedder.embedWindows(toFloat(segment.pcm), spans, this.hopSamples / this.windowSamples);
+    const toMs = (samples: number) => segment.start + (samples * 1000) / SAMPLE_RATE;
+    let embedded: (WindowEmbedding | null)[];
+    if (this.embedder instanceof HandcraftedEmbedder) {
+      const described = this.embedder.describeSegment(toFloat(segment.pcm), spans, (SLICE_MS * SAMPLE_RATE) / 1000);
+      for (const slice of described.slices) this.slices.push({ start: toMs(slice.start), end: toMs(slice.end), stats: slice.stats });
+      embedded = described.windows;
+    } else {
+      if (spans.length === 0) return;
+      embedded = await this.embedder.embedWindows(toFloat(segment.pcm), spans, this.hopSamples / this.windowSamples);
+    }
     spans.forEach((span, i) => {
       const found = embedded[i];
       if (!found) return;
       const window: SpeakerWindow = {
-        start: segment.start + (span.start * 1000) / SAMPLE_RATE,
-        end: segment.start + (span.end * 1000) / SAMPLE_RATE,
+        start: toMs(span.start),
+        end: toMs(span.end),
         segment: index,
         vector: found.vector,
       };
@@ -97,7 +121,9 @@ export class SpeakerFeatureExtractor {
 
   /** The windows so far; the extractor can keep receiving segments afterwards. */
   features(): SpeakerFeatures {
-    return { kind: this.embedder.kind, embedder: this.embedder.name, windows: [...this.windows] };
+    const features: SpeakerFeatures = { kind: this.embedder.kind, embedder: this.embedder.name, windows: [...this.windows] };
+    if (this.embedder instanceof HandcraftedEmbedder) features.slices = [...this.slices];
+    return features;
   }
 
   get windowCount(): number {
