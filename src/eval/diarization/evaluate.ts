@@ -6,6 +6,7 @@
 import { segmentSpeech } from '../../audio/vad/segmenter.js';
 import { diarize, type DiarizeOptions } from '../../intelligence/speakers/diarize.js';
 import { SpeakerFeatureExtractor } from '../../intelligence/speakers/feature-extractor.js';
+import { OnlineSpeakerTracker } from '../../intelligence/speakers/online-tracker.js';
 import { buildConversation, CONVERSATIONS, pseudoWords, RATE, type Conversation, type ConversationSpec } from './conversations.js';
 import { diarizationErrorRate } from './der.js';
 
@@ -22,6 +23,8 @@ export interface ConversationScore {
   /** Turn changes with no pause long enough to end a VAD segment, and how many of them the word labels change at. */
   changesInside: number;
   changesFound: number;
+  /** Real-time labels (OnlineSpeakerTracker), one decision per reference turn: speakers opened and DER. */
+  streaming: { speakersFound: number; der: number };
 }
 
 export interface DiarizationEvalResult {
@@ -66,7 +69,18 @@ export async function scoreConversation(conversation: Conversation, options: Dia
     timelineDer,
     changesInside,
     changesFound,
+    streaming: streamingScore(conversation),
   };
+}
+
+/** The session's turns fed to the real-time tracker as /v3/ws would, each turn's PCM once it ends. */
+function streamingScore(conversation: Conversation): ConversationScore['streaming'] {
+  const tracker = new OnlineSpeakerTracker();
+  const hypothesis = conversation.reference.map((turn) => {
+    const pcm = conversation.pcm.subarray(Math.round((turn.start * RATE) / 1000), Math.round((turn.end * RATE) / 1000));
+    return { ...turn, speaker: tracker.assign(pcm)?.speaker ?? '?' };
+  });
+  return { speakersFound: tracker.speakerCount, der: diarizationErrorRate(conversation.reference, hypothesis).der };
 }
 
 export async function evaluateDiarization(specs: readonly ConversationSpec[] = CONVERSATIONS, options: DiarizeOptions = {}, dataDir?: string): Promise<DiarizationEvalResult> {
@@ -85,11 +99,12 @@ export async function evaluateDiarization(specs: readonly ConversationSpec[] = C
 export function formatDiarization(r: DiarizationEvalResult): string {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   const rows = [
-    ['CONVERSATION', 'SECONDS', 'TURNS', 'SPEAKERS', 'FOUND', 'COUNT', 'DER WORDS', 'DER TIMELINE', 'CHANGES IN SEGMENT'],
-    ...r.conversations.map((c) => [c.id, (c.durationMs / 1000).toFixed(1), String(c.turns), String(c.speakers), String(c.speakersFound), c.speakers === c.speakersFound ? 'right' : 'wrong', pct(c.wordDer), pct(c.timelineDer), `${c.changesFound}/${c.changesInside}`]),
+    ['CONVERSATION', 'SECONDS', 'TURNS', 'SPEAKERS', 'FOUND', 'COUNT', 'DER WORDS', 'DER TIMELINE', 'CHANGES IN SEGMENT', 'STREAMING FOUND', 'STREAMING DER'],
+    ...r.conversations.map((c) => [c.id, (c.durationMs / 1000).toFixed(1), String(c.turns), String(c.speakers), String(c.speakersFound), c.speakers === c.speakersFound ? 'right' : 'wrong', pct(c.wordDer), pct(c.timelineDer), `${c.changesFound}/${c.changesInside}`, String(c.streaming.speakersFound), pct(c.streaming.der)]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const lines = rows.map((row) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
   lines.push(`overall: DER ${pct(r.wordDer)} of speech time on words; speaker count right in ${r.countRight} of ${r.conversations.length}`);
+  lines.push(`streaming (one label per turn): speaker count right in ${r.conversations.filter((c) => c.streaming.speakersFound === c.speakers).length} of ${r.conversations.length}`);
   return lines.join('\n');
 }

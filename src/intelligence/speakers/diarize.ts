@@ -83,7 +83,7 @@ export function diarize(words: readonly Word[], features: SpeakerFeatures, optio
   });
   smoothWindows(windows, clusters);
   const byWindows = assignWords(words, windows, clusters);
-  const wordClusters = features.slices && process.env.RELABEL !== '0' ? relabelWords(words, features.slices, windows, clusters, byWindows) : byWindows;
+  const wordClusters = features.slices ? relabelWords(words, features.slices, windows, clusters, byWindows) : byWindows;
 
   // Letters in order of first appearance: in the words when there are any, else in time.
   const order = new Map<number, string>();
