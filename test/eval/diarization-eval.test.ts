@@ -48,6 +48,7 @@ test('earshot eval --diarization prints DER and the speaker count per conversati
   const result = JSON.parse(r.stdout) as DiarizationEvalResult;
   assert.equal(result.format, 'earshot-eval-diarization/1');
   assert.deepEqual(result.conversations.map((c) => c.id), CONVERSATIONS.map((c) => c.id));
+  assert.deepEqual(result.skipped, []);
   for (const c of result.conversations) {
     assert.ok(c.wordDer >= 0 && c.wordDer <= 1 && c.timelineDer >= 0 && c.timelineDer <= 1, c.id);
     assert.ok(c.speakersFound >= 1, c.id);
@@ -57,6 +58,12 @@ test('earshot eval --diarization prints DER and the speaker count per conversati
   assert.match(table.stdout, /CONVERSATION +SECONDS +TURNS +SPEAKERS +FOUND +COUNT +DER WORDS +DER TIMELINE/);
   assert.match(table.stdout, /narrator\+jfk +[\d.]+ +\d+ +2 +\d +(right|wrong) +[\d.]+%/);
   assert.match(table.stdout, /overall: DER [\d.]+% of speech time on words; speaker count right in \d of 7/);
+});
+
+test('conversations whose recordings are missing are skipped; none at all is a coded error', async () => {
+  const { evaluateDiarization } = await import('../../src/eval/diarization/evaluate.js');
+  const jfkFree = CONVERSATIONS.filter((c) => c.id === 'cards+digits' || c.id === 'narrator+jfk');
+  await assert.rejects(evaluateDiarization(jfkFree, {}, '/nonexistent'), /pocketsphinx-testdata/);
 });
 
 test('earshot eval without --manifest or --diarization is a coded error', async () => {
