@@ -44,6 +44,13 @@ export interface RealtimeDeps {
   logger?: RealtimeLogger;
 }
 
+/** Another protocol on the same core (src/realtime/openai/): takes the upgrades for its path. */
+export interface UpgradeHandler {
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
+  /** Ends its sessions (1001) and refuses new ones. */
+  close(): void;
+}
+
 interface Admission {
   auth: AuthContext;
   options: StreamOptions;
@@ -53,6 +60,7 @@ interface Admission {
 export class RealtimeServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   private readonly sessions = new Set<StreamSession>();
+  private readonly protocols = new Map<string, UpgradeHandler>();
   private closing = false;
 
   constructor(private readonly deps: RealtimeDeps) {}
@@ -61,6 +69,11 @@ export class RealtimeServer {
   attach(server: HttpServer | HttpsServer): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
+      const other = this.protocols.get(url.pathname);
+      if (other && !this.closing) {
+        other.upgrade(request, socket, head, url);
+        return;
+      }
       if (url.pathname !== STREAM_PATH || this.closing) {
         socket.end(`HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
@@ -73,6 +86,11 @@ export class RealtimeServer {
     });
   }
 
+  /** Serves another protocol's upgrades on `path`, with the same limits and shutdown. */
+  addProtocol(path: string, handler: UpgradeHandler): void {
+    this.protocols.set(path, handler);
+  }
+
   /** Sessions open now. */
   get activeSessions(): number {
     return this.sessions.size;
@@ -81,6 +99,7 @@ export class RealtimeServer {
   /** Closes every session (1001) and refuses new ones. */
   async close(): Promise<void> {
     this.closing = true;
+    for (const handler of this.protocols.values()) handler.close();
     for (const session of [...this.sessions]) session.shutdown();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -128,7 +147,7 @@ export class RealtimeServer {
         onEnd: (summary) => {
           slot.release();
           this.sessions.delete(session);
-          this.ended(auth, summary);
+          this.sessionEnded(auth, summary);
         },
       });
       this.sessions.add(session);
@@ -136,7 +155,8 @@ export class RealtimeServer {
     });
   }
 
-  private ended(auth: AuthContext, summary: SessionSummary): void {
+  /** Logs a closed session and stores its turns with `--store-streams` (every protocol's sessions). */
+  sessionEnded(auth: AuthContext, summary: SessionSummary): void {
     const { logger, store } = this.deps;
     logger?.info(`stream ${summary.id} closed ${summary.close.code}${summary.close.reason ? ` (${summary.close.reason})` : ''}: ${summary.audioSeconds} s of audio, ${summary.turns} turn(s) in ${summary.sessionSeconds} s`);
     if (!this.deps.storeStreams || !summary.finalTurns || summary.finalTurns.length === 0) return;

@@ -45,7 +45,15 @@ export interface TranscriberOptions {
   /** Present when `speaker_labels=true`. */
   speakers?: OnlineSpeakerTracker;
   emit(message: TurnMessage): void;
+  /**
+   * Where turns open and end, for protocols that report voice activity (the OpenAI protocol's
+   * speech_started / speech_stopped / committed, src/realtime/openai/). `stopped` comes after the
+   * turn's words are known and before its final Turn is emitted; `words` 0 means none is emitted.
+   */
+  onTurnBoundary?(event: TurnBoundary): void;
 }
+
+export type TurnBoundary = { type: 'started'; atMs: number } | { type: 'stopped'; atMs: number; forced: boolean; words: number };
 
 export class StreamTranscriber {
   private readonly detector: TurnDetector;
@@ -93,12 +101,15 @@ export class StreamTranscriber {
       const event = this.detector.frame(p);
       if (event === 'speech-start') this.committedThisPause = false;
       // Speech opens a turn, including speech that goes on after a ForceEndpoint cut the last one.
-      if (event !== 'silence' && !this.turnOpen) this.openTurn(event === 'speech-start' ? this.detector.speechStartMs : this.detector.nowMs - VAD_FRAME_MS);
+      if (event !== 'silence' && !this.turnOpen) {
+        this.openTurn(event === 'speech-start' ? this.detector.speechStartMs : this.detector.nowMs - VAD_FRAME_MS);
+        this.options.onTurnBoundary?.({ type: 'started', atMs: this.turnStartMs });
+      }
       if (!this.turnOpen || this.detector.speaking) continue;
       const silence = this.detector.silenceMs;
       const lastWord = this.lastWordText();
       if (turnEnds(lastWord, silence, this.settings)) {
-        await this.endTurn(endOfTurnConfidence(lastWord, silence, this.settings));
+        await this.endTurn(endOfTurnConfidence(lastWord, silence, this.settings), false);
       } else if (!this.committedThisPause && silence >= pauseCommitMs(this.settings)) {
         this.committedThisPause = true;
         await this.commit();
@@ -117,14 +128,28 @@ export class StreamTranscriber {
   /** `ForceEndpoint`: ends the turn now, with whatever words the engine has. */
   async forceEndpoint(): Promise<void> {
     if (!this.turnOpen) this.openTurn(this.lastFlushMs);
-    await this.endTurn(endOfTurnConfidence(this.lastWordText(), this.detector.silenceMs, this.settings));
+    await this.endTurn(endOfTurnConfidence(this.lastWordText(), this.detector.silenceMs, this.settings), true);
+  }
+
+  /**
+   * Drops the open turn without reporting it (the OpenAI protocol's `input_audio_buffer.clear`):
+   * the recognizer's utterance is ended and its words discarded.
+   */
+  async discard(): Promise<void> {
+    await this.options.recognizer.finish();
+    this.lastFlushMs = this.audioMs;
+    this.turnOpen = false;
+    this.turnWords = [];
+    this.utterance = [];
+    this.turnAudio = [];
+    this.turnAudioSamples = 0;
   }
 
   /** End of the stream: the last turn ends with the audio. */
   async finish(): Promise<void> {
     const tail = await this.options.vad.flush();
     for (const p of tail) this.detector.frame(p);
-    if (this.turnOpen) await this.endTurn(endOfTurnConfidence(this.lastWordText(), this.detector.silenceMs, this.settings));
+    if (this.turnOpen) await this.endTurn(endOfTurnConfidence(this.lastWordText(), this.detector.silenceMs, this.settings), true);
   }
 
   private openTurn(startMs: number): void {
@@ -146,13 +171,14 @@ export class StreamTranscriber {
     if (mine.length > 0) this.utterance = mine;
   }
 
-  private async endTurn(confidence: number): Promise<void> {
+  private async endTurn(confidence: number, forced: boolean): Promise<void> {
     await this.commit();
     const words = this.turnWords;
     const audio = this.turnAudio;
     this.turnOpen = false;
     this.turnWords = [];
     this.turnAudio = [];
+    this.options.onTurnBoundary?.({ type: 'stopped', atMs: this.detector.nowMs, forced, words: words.length });
     // A cough or a click: the VAD heard something, the engine no word. No turn to report.
     if (words.length === 0) return;
     const speaker = this.options.speakers ? this.speakerOf(audio) : undefined;
