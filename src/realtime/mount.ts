@@ -15,6 +15,9 @@ import { EarshotError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { ConcurrencyLimits } from './limits.js';
 import { attachRealtime, type RealtimeLogger, type RealtimeServer } from './server.js';
+import { ClientSecrets } from './openai/client-secrets.js';
+import { clientSecretRoutes } from './openai/client-secret-route.js';
+import { OPENAI_REALTIME_PATH, openAiModels, OpenAiRealtimeServer } from './openai/server.js';
 import { tokenRoutes } from './token-route.js';
 import { StreamTokens } from './tokens.js';
 import type { UsedTokens } from './used-tokens.js';
@@ -48,6 +51,9 @@ export async function mountRealtime(
   const tls = await readTls(settings);
   const tokens = new StreamTokens(settings.streamTokenSecret, Date.now, deps.usedTokens);
   await app.register(tokenRoutes, { store: deps.store, tokens });
+  // The OpenAI Realtime protocol (issue 14 item 5): its secrets are signed under the same setting.
+  const secrets = new ClientSecrets(settings.streamTokenSecret);
+  await app.register(clientSecretRoutes, { store: deps.store, secrets, engineName: DEFAULT_ENGINE, models: openAiModels(DEFAULT_ENGINE) });
 
   // Sessions hold a decoder each for their whole length, so streaming gets its own engine whose
   // pool grows (lazily) to the session limit, and never waits for batch jobs' decoders.
@@ -74,7 +80,7 @@ export async function mountRealtime(
       throw new EarshotError('config_invalid', `The TLS certificate or key is not usable: ${(err as Error).message}.`);
     }
   }
-  const realtime = attachRealtime(server, {
+  const realtimeDeps = {
     store: deps.store,
     engine,
     engineName: DEFAULT_ENGINE,
@@ -83,7 +89,10 @@ export async function mountRealtime(
     timeouts: { inactivityMs: settings.streamInactivitySeconds * 1000, maxDurationMs: settings.streamMaxSessionSeconds * 1000 },
     storeStreams: settings.storeStreams,
     logger: deps.logger,
-  });
+  };
+  const realtime = attachRealtime(server, realtimeDeps);
+  // One core, two protocols: the same engine, limits and timeouts serve /v1/realtime.
+  realtime.addProtocol(OPENAI_REALTIME_PATH, new OpenAiRealtimeServer(realtimeDeps, secrets, (auth, summary) => realtime.sessionEnded(auth, summary)));
 
   return {
     realtime,
