@@ -13,6 +13,7 @@ import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import WebSocket from 'ws';
 import { wordErrorRate } from '../../src/eval/wer.js';
+import { alawToPcm } from '../../src/realtime/openai/audio.js';
 import { ClientSecrets } from '../../src/realtime/openai/client-secrets.js';
 import { defaultConfig } from '../../src/realtime/openai/session-config.js';
 import { Resampler } from '../../src/realtime/resampler.js';
@@ -111,6 +112,10 @@ function track(rt: OpenAIRealtimeWS): Session {
     },
   };
 }
+
+test('G.711 A-law expands to linear PCM (ITU-T G.711 table values)', () => {
+  assert.deepEqual([...alawToPcm(Uint8Array.from([0xd5, 0x55, 0xaa, 0x2a, 0x80]))], [8, -8, 32256, -32256, 5504]);
+});
 
 describe('OpenAI Realtime transcription with the openai SDK over wss', () => {
   let s: StreamTestServer;
@@ -244,6 +249,10 @@ describe('OpenAI Realtime transcription with the openai SDK over wss', () => {
     const updated = await session.next((e) => e.type === 'transcription_session.updated');
     assert.equal(updated.session.input_audio_format, 'g711_alaw');
     assert.equal(updated.session.turn_detection.silence_duration_ms, 700);
+    session.rt.send({ type: 'session.update', session: { type: 'transcription', audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'high' } } } } });
+    const semantic = await session.next((e) => e.type === 'session.updated');
+    assert.deepEqual(semantic.session.audio.input.turn_detection, { type: 'semantic_vad', eagerness: 'high' });
+    assert.deepEqual(semantic.session.audio.input.format, { type: 'audio/pcma' }, 'the beta update\'s format carries over');
     session.rt.close();
     assert.equal((await session.closed).code, 1000);
   });

@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { requireApiKey } from '../../api/auth.js';
+import { apiKeySecurity } from '../../api/schemas/common.js';
 import { EarshotError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { SECRET_TTL_SECONDS, type ClientSecrets } from './client-secrets.js';
@@ -21,7 +22,7 @@ export interface ClientSecretRouteDeps {
 
 export const clientSecretRoutes: FastifyPluginAsync<ClientSecretRouteDeps> = async (app, deps) => {
   requireApiKey(app, deps.store);
-  app.post('/v1/realtime/client_secrets', { schema: { tags: ['streaming'], summary: 'An ephemeral client secret for wss://…/v1/realtime (OpenAI Realtime transcription)' } }, async (request, reply) => {
+  app.post('/v1/realtime/client_secrets', { schema: { tags: ['streaming'], summary: 'An ephemeral client secret for wss://…/v1/realtime (OpenAI Realtime transcription)', security: apiKeySecurity } }, async (request, reply) => {
     if (!request.auth) throw new EarshotError('unauthorized', 'Missing API key.');
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
