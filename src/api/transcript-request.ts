@@ -79,6 +79,9 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
   if (options.redact_pii_audio === true && options.redact_pii !== true) {
     throw new EarshotError('invalid_request', 'redact_pii_audio needs redact_pii: true.');
   }
+  if (options.redact_pii_audio === true && (options.multichannel === true || options.dual_channel === true)) {
+    throw new EarshotError('invalid_request', 'redact_pii_audio cannot be combined with multichannel (or dual_channel) yet: the bleeped copy is made from one mixed channel. Ask for one of them.');
+  }
 
   const webhookUrl = options.webhook_url as string | undefined;
   const headerName = options.webhook_auth_header_name as string | undefined;

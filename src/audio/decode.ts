@@ -30,6 +30,8 @@ export interface DecodeOptions {
   allowTruncated?: boolean;
   /** The ffmpeg executable. Default: `ffmpeg` from PATH. */
   ffmpegPath?: string;
+  /** Decode only this channel (0-based), for multichannel transcription; default: all mixed down. */
+  channel?: number;
 }
 
 /** A whole file in memory, or a stream of its bytes (an upload being received, say). */
@@ -78,7 +80,7 @@ export async function* decodeAudio(
 
   let child: ChildProcess;
   try {
-    child = spawnFfmpeg(source, ffmpegPath);
+    child = spawnFfmpeg(source, ffmpegPath, options.channel);
   } finally {
     // The child holds its own copy of the descriptor now (or failed to start); ours must go so
     // the in-memory file is freed when ffmpeg exits.

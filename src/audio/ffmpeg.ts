@@ -24,7 +24,8 @@ export type FfmpegSource = { kind: 'fd'; fd: number } | { kind: 'stdin' };
 // The descriptor number the child sees; spawn's stdio array places entry 3 there.
 const CHILD_INPUT_FD = 3;
 
-export function decodeArgs(source: FfmpegSource): string[] {
+/** `channel`: keep only that channel (0-based) instead of mixing them all down. */
+export function decodeArgs(source: FfmpegSource, channel?: number): string[] {
   // `file:/dev/fd/3` rather than `pipe:3`: ffmpeg treats pipe: as unseekable, while opening the
   // /dev/fd path gives it its own seekable view of the in-memory file.
   const input = source.kind === 'fd' ? `file:/dev/fd/${CHILD_INPUT_FD}` : 'pipe:0';
@@ -38,6 +39,7 @@ export function decodeArgs(source: FfmpegSource): string[] {
     // The first audio stream only, so a video's picture is never decoded.
     '-map', '0:a:0',
     '-vn', '-sn', '-dn',
+    ...(channel === undefined ? [] : ['-af', `pan=mono|c0=c${channel}`]),
     '-ac', '1',
     '-ar', String(ENGINE_SAMPLE_RATE),
     // Little-endian samples land in Int16Array as-is on every platform Node supports (x64, arm64).
@@ -47,10 +49,10 @@ export function decodeArgs(source: FfmpegSource): string[] {
   ];
 }
 
-export function spawnFfmpeg(source: FfmpegSource, ffmpegPath: string): ChildProcess {
+export function spawnFfmpeg(source: FfmpegSource, ffmpegPath: string, channel?: number): ChildProcess {
   const stdio: StdioOptions =
     source.kind === 'fd' ? ['ignore', 'pipe', 'pipe', source.fd] : ['pipe', 'pipe', 'pipe'];
-  return spawn(ffmpegPath, decodeArgs(source), { stdio, windowsHide: true });
+  return spawn(ffmpegPath, decodeArgs(source, channel), { stdio, windowsHide: true });
 }
 
 /** Maps a failure to start ffmpeg to a coded error; ENOENT means it is not installed. */

@@ -27,6 +27,13 @@ export interface FeatureOptions extends AnalyzeOptions {
   redact_pii_policies?: PiiPolicy[] | null;
   redact_pii_sub?: SubstitutionPolicy | null;
   redact_pii_audio?: boolean | null;
+  multichannel?: boolean | null;
+  dual_channel?: boolean | null;
+}
+
+/** Whether the request asks for each channel apart (channels.ts). */
+export function wantsChannels(options: FeatureOptions): boolean {
+  return options.multichannel === true || options.dual_channel === true;
 }
 
 export interface FeatureContext {
@@ -59,7 +66,9 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
   const taps: AudioTap[] = [];
   const stages: ExtraStage[] = [];
 
-  const speakers = options.speaker_labels === true;
+  // With channels apart, each channel is its speaker ("1A", "2A"): labelled when merged.
+  const channels = wantsChannels(options);
+  const speakers = options.speaker_labels === true && !channels;
   if (speakers) {
     const extractor = new SpeakerFeatureExtractor();
     taps.push({ name: 'speakerFeatures', add: (s) => extractor.addSegment(s), finish: () => extractor.features() });
@@ -146,7 +155,7 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
       const transcript = (v.redacted as { transcript: Transcript }).transcript;
       return {
         transcript,
-        utterances: speakers ? (transcript.utterances ?? []) : null,
+        utterances: speakers ? (transcript.utterances ?? []) : channels ? toUtterances(transcript.words) : null,
         intelligence: v.intelligence as IntelligenceResult,
         redactedAudio: v.redactedAudio as Buffer | undefined,
       };

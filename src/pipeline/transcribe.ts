@@ -53,6 +53,8 @@ export interface TranscribeOptions {
   vocabulary?: RecognizeOptions['vocabulary'];
   /** Transcribe only this part of the audio; word times stay relative to the whole file. */
   range?: AudioRange;
+  /** Only this channel of the audio (0-based), for multichannel transcription (channels.ts). */
+  channel?: number;
   taps?: AudioTap[];
   /** Stages after recognition (formatting, speakers, intelligence), run as their inputs allow. */
   stages?: ExtraStage[];
@@ -87,7 +89,7 @@ export async function transcribeAudio(
       name: 'decode',
       inputs: ['source'],
       run: (v, ctx) => {
-        const pcm = decodeAudio(v.source!, { signal: ctx.signal, onInfo: (info) => (durationMs ??= info.durationMs) });
+        const pcm = decodeAudio(v.source!, { signal: ctx.signal, channel: options.channel, onInfo: (info) => (durationMs ??= info.durationMs) });
         const counted = countSamples(pcm, (n) => (samples += n));
         return options.range ? trimPcm(counted, options.range) : counted;
       },

@@ -9,7 +9,8 @@ import type { Store, TranscriptJob, TranscriptOptions } from '../store/store.js'
 import type { WebhookNotifier } from '../webhooks/sender.js';
 import { vocabularyFromRequest } from '../engines/vocabulary/vocabulary.js';
 import type { LlmConfig } from '../intelligence/llm/config.js';
-import { featureStages, FEATURES_OUTPUT, runFeatureStages, type FeatureOptions, type FeatureResult, type Recognised } from '../pipeline/features.js';
+import { recogniseChannels } from '../pipeline/channels.js';
+import { featureStages, FEATURES_OUTPUT, runFeatureStages, wantsChannels, type FeatureOptions, type FeatureResult, type Recognised } from '../pipeline/features.js';
 import type { RecognitionHandoffs } from './recognition-handoff.js';
 import type { RedactedAudioStore } from './redacted-audio.js';
 import type { JobHandler, JobQueue } from './queue.js';
@@ -316,7 +317,12 @@ export class TranscriptWorker {
     const engine = await this.options.engines.get(job.speechModel ?? DEFAULT_ENGINE);
     const audio = await this.audioOf(job, uploadId, signal);
     const { taps, stages } = this.featureStages(job, signal, logger);
-    const { extras } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, stages, onEvent: this.stageEvents(job) });
+    const onEvent = this.stageEvents(job);
+    if (wantsChannels(options as FeatureOptions)) {
+      const recognised = await recogniseChannels(audio, engine, { ...pipelineOptions(options, signal), onEvent });
+      return runFeatureStages(recognised, stages, { signal, onEvent });
+    }
+    const { extras } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, stages, onEvent });
     return extras[FEATURES_OUTPUT] as FeatureResult;
   }
 
@@ -325,8 +331,10 @@ export class TranscriptWorker {
     const options: TranscriptOptions = job.options ?? {};
     const engine = await this.options.engines.get(job.speechModel ?? DEFAULT_ENGINE);
     const audio = await this.audioOf(job, uploadId, signal);
+    const onEvent = this.stageEvents(job);
+    if (wantsChannels(options as FeatureOptions)) return recogniseChannels(audio, engine, { ...pipelineOptions(options, signal), onEvent });
     const { taps } = featureStages(options as FeatureOptions);
-    const { transcript, taps: kept } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, onEvent: this.stageEvents(job) });
+    const { transcript, taps: kept } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, onEvent });
     return { transcript, taps: kept };
   }
 

@@ -15,6 +15,8 @@ export interface AssemblyAiWord {
   end: number;
   confidence: number;
   speaker: string | null;
+  /** Multichannel transcription only: "1", "2", … */
+  channel?: string;
 }
 
 export interface AssemblyAiUtterance {
@@ -23,6 +25,7 @@ export interface AssemblyAiUtterance {
   end: number;
   confidence: number;
   speaker: string;
+  channel?: string;
   words: AssemblyAiWord[];
 }
 
@@ -85,6 +88,8 @@ export interface AssemblyAiResults {
   /** Seconds, as AssemblyAI reports it (ms precision). */
   audio_duration: number | null;
   speech_model_used: string | null;
+  /** Multichannel transcription only: how many channels were transcribed. */
+  audio_channels?: number;
 }
 
 export type AssemblyAiTranscript = AssemblyAiEcho & AssemblyAiResults;
@@ -118,6 +123,7 @@ export function toAssemblyAiJson(transcript: Transcript | null, extra: AssemblyA
     confidence: words && words.length > 0 ? meanConfidence(words) : null,
     audio_duration: transcript ? toSeconds(transcript.durationMs) : null,
     speech_model_used: transcript?.model ?? null,
+    ...(transcript?.audioChannels !== undefined ? { audio_channels: transcript.audioChannels } : {}),
   };
 }
 
@@ -161,6 +167,7 @@ export function toWireWord(word: Word): AssemblyAiWord {
     end: Math.round(word.end),
     confidence: word.confidence,
     speaker: word.speaker ?? null,
+    ...(word.channel ? { channel: word.channel } : {}),
   };
 }
 
@@ -178,6 +185,7 @@ function wireUtterances(transcript: Transcript): AssemblyAiUtterance[] | null {
     end: Math.round(u.end),
     confidence: u.confidence,
     speaker: u.speaker,
+    ...(u.channel ? { channel: u.channel } : {}),
     words: u.words.map(toWireWord),
   }));
 }

@@ -12,8 +12,10 @@ export interface Word {
   end: number;
   /** 0..1 */
   confidence: number;
-  /** Speaker label ("A", "B", …) once diarization ran. */
+  /** Speaker label ("A", "B", …) once diarization ran; "1A", "2A", … per channel (multichannel). */
   speaker?: string | null;
+  /** The audio channel the word was heard on, "1", "2", … (multichannel transcription only). */
+  channel?: string | null;
 }
 
 /** A stretch of speech found by voice activity detection, with the words recognised in it. */
@@ -26,6 +28,8 @@ export interface Segment {
 /** A run of consecutive words by one speaker (AssemblyAI's `utterances[]`). */
 export interface Utterance {
   speaker: string;
+  /** Set when the words carry a channel (multichannel transcription). */
+  channel?: string;
   start: number;
   end: number;
   confidence: number;
@@ -44,6 +48,8 @@ export interface Transcript {
   model: string;
   /** Set once diarization ran. */
   utterances?: Utterance[];
+  /** How many channels were transcribed apart (multichannel transcription only). */
+  audioChannels?: number;
 }
 
 export interface TranscriptInit {

@@ -11,7 +11,9 @@ export function toUtterances(words: readonly Word[]): Utterance[] {
   let current: Word[] = [];
   let speaker: string | null = null;
   const flush = () => {
-    if (current.length > 0) utterances.push({ ...toSpan(current), speaker: speaker ?? '' });
+    if (current.length === 0) return;
+    const channel = current.find((w) => w.channel != null)?.channel;
+    utterances.push({ ...toSpan(current), speaker: speaker ?? '', ...(channel ? { channel } : {}) });
   };
   for (const word of words) {
     if (word.speaker != null && speaker != null && word.speaker !== speaker) {

@@ -115,8 +115,8 @@ export const TRANSCRIPT_OPTIONS = {
   remove_audio_tags: setting(Type.String()),
   speech_understanding: setting(Type.Object({})),
   // Channels and language detection.
-  dual_channel: feature('Per-channel transcription (not supported yet)'),
-  multichannel: feature('Per-channel transcription (not supported yet)'),
+  dual_channel: supported(bool('Each of two channels transcribed apart (older name of multichannel)')),
+  multichannel: supported(bool('Each channel transcribed apart: words[].channel, speakers "1A", "2A", audio_channels')),
   language_detection: feature('Language detection (not supported yet)'),
   language_detection_options: setting(Type.Object({})),
   language_confidence_threshold: setting(Type.Number()),

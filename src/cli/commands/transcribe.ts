@@ -4,8 +4,9 @@ import { isRemoteSource, loadAudioSource } from '../../audio/source.js';
 import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
 import { vocabularyFromRequest } from '../../engines/vocabulary/vocabulary.js';
 import { llmConfigFromEnv } from '../../intelligence/llm/config.js';
-import { featureStages, FEATURES_OUTPUT, type FeatureOptions, type FeatureResult } from '../../pipeline/features.js';
-import { transcribeAudio } from '../../pipeline/transcribe.js';
+import { recogniseChannels } from '../../pipeline/channels.js';
+import { featureStages, FEATURES_OUTPUT, runFeatureStages, wantsChannels, type FeatureOptions, type FeatureResult } from '../../pipeline/features.js';
+import { transcribeAudio, type TranscribeProgress } from '../../pipeline/transcribe.js';
 import { addIntelligenceOptions, analysisOptions, LLM_HELP, redactionOptions, type IntelligenceFlags } from '../intelligence-flags.js';
 import { OUTPUT_FORMATS, renderTranscript, type OutputFormat } from '../render.js';
 import { createProgress } from '../progress.js';
@@ -19,6 +20,7 @@ interface TranscribeFlags extends IntelligenceFlags {
   timeout: number;
   speakers?: boolean;
   speakersExpected?: number;
+  multichannel?: boolean;
   punctuate: boolean;
   wordBoost?: string[];
   boostParam?: 'low' | 'default' | 'high';
@@ -37,6 +39,7 @@ export function registerTranscribeCommand(program: Command): void {
     .option('--timeout <seconds>', 'time limit for fetching a URL', positiveInt, 600)
     .option('--speakers', 'label speakers (diarization)')
     .option('--speakers-expected <n>', 'how many speakers there are, when known; implies --speakers', positiveInt)
+    .option('--multichannel', 'transcribe each channel apart (a call: agent left, customer right); speakers 1A, 2A, …')
     .option('--no-punctuate', 'keep the engine’s raw words: no punctuation, casing or number formatting')
     .option('--word-boost <terms>', 'comma-separated words or phrases to favour (names, jargon)', (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean))
     .addOption(new Option('--boost-param <level>', 'how strongly to favour --word-boost terms').choices(['low', 'default', 'high']));
@@ -68,19 +71,18 @@ export function registerTranscribeCommand(program: Command): void {
           onFallback: (f) => process.stderr.write(`earshot: the LLM could not write the ${f.feature} (${f.reason}); used the offline method\n`),
         });
         let started = false;
-        const { extras } = await transcribeAudio(audio, engine, {
-          taps,
-          stages,
-          vocabulary: vocabularyFromRequest({ word_boost: flags.wordBoost, boost_param: flags.boostParam }),
-          onProgress: ({ processedMs, durationMs }) => {
-            if (!durationMs) return;
-            if (!started) progress.start(Math.round(durationMs / 1000), 'transcribe (s)');
-            started = true;
-            progress.update(Math.min(Math.round(processedMs / 1000), Math.round(durationMs / 1000)));
-          },
-        });
+        const vocabulary = vocabularyFromRequest({ word_boost: flags.wordBoost, boost_param: flags.boostParam });
+        const onProgress = ({ processedMs, durationMs }: TranscribeProgress) => {
+          if (!durationMs) return;
+          if (!started) progress.start(Math.round(durationMs / 1000), 'transcribe (s)');
+          started = true;
+          progress.update(Math.min(Math.round(processedMs / 1000), Math.round(durationMs / 1000)));
+        };
+        // Channels apart: each channel's progress is reported as it goes, so the bar follows the slowest.
+        const result = wantsChannels(options)
+          ? await runFeatureStages(await recogniseChannels(audio, engine, { vocabulary, onProgress }), stages)
+          : ((await transcribeAudio(audio, engine, { taps, stages, vocabulary, onProgress })).extras[FEATURES_OUTPUT] as FeatureResult);
         progress.stop();
-        const result = extras[FEATURES_OUTPUT] as FeatureResult;
         const rendered = renderTranscript(result, flags.format, { audioUrl: isRemoteSource(source) ? source : '', options });
         if (flags.output) await writeFile(flags.output, rendered);
         else process.stdout.write(rendered);
@@ -99,6 +101,7 @@ function featureOptions(flags: TranscribeFlags): FeatureOptions {
     format_text: flags.punctuate,
     speaker_labels: flags.speakers || flags.speakersExpected !== undefined,
     speakers_expected: flags.speakersExpected ?? null,
+    multichannel: flags.multichannel ?? null,
     redact_pii: redaction !== undefined,
     redact_pii_policies: redaction?.policies ?? null,
     redact_pii_sub: redaction?.substitution ?? null,
