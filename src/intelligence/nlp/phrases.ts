@@ -37,8 +37,9 @@ export function phraseMentions(sentences: readonly AnnotatedSentence[], maxLengt
       }
       run = [];
     };
-    sentence.tokens.forEach((token, i) => {
-      const pos = nominalPos(token, sentence.tokens[i - 1], sentence.tokens[i + 1]);
+    const tokens = joinHyphenated(sentence.tokens);
+    tokens.forEach((token, i) => {
+      const pos = nominalPos(token, tokens[i - 1], tokens[i + 1]);
       if (MODIFIER.has(pos) && isContentToken(token)) run.push(pos === token.pos ? token : { ...token, pos });
       else flush();
     });
@@ -48,12 +49,44 @@ export function phraseMentions(sentences: readonly AnnotatedSentence[], maxLengt
 }
 
 /**
+ * One token for a hyphenated word the tokenizer split ("Scikit-learn" → Scikit, -, learn), so a
+ * name is kept whole (issue 17: "Scikit-learn and classic machine learning", not "Scikit"). It
+ * is a noun, proper when its first part is.
+ */
+function joinHyphenated(tokens: readonly NlpToken[]): NlpToken[] {
+  const out: NlpToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    let j = i;
+    while (j + 2 < tokens.length && tokens[j + 1].value === '-' && tokens[j + 2].word === t.word && tokens[j + 1].word === t.word && tokens[j + 2].type === 'word') j += 2;
+    if (j === i || t.type !== 'word') {
+      out.push(t);
+      continue;
+    }
+    const parts = tokens.slice(i, j + 1);
+    const value = parts.map((p) => p.value).join('');
+    out.push({ ...t, value, normal: value.toLowerCase(), lemma: value.toLowerCase(), stem: value.toLowerCase(), pos: t.pos === 'PROPN' ? 'PROPN' : 'NOUN', stop: false });
+    i = j;
+  }
+  return out;
+}
+
+/**
  * wink's tagger reads many plural nouns as verbs ("the air quality alerts were issued" gives
- * alerts/VERB). A "-s" verb right after a determiner or a noun, and not followed by something it
+ * alerts/VERB), and the -ing noun of a compound too ("machine learning"). A "-s" verb right after a determiner or a noun, and not followed by something it
  * could take as an object, is read as a plural noun instead.
  */
 function nominalPos(token: NlpToken, previous: NlpToken | undefined, next: NlpToken | undefined): NlpToken['pos'] {
-  if (token.pos !== 'VERB' || !/[^s]s$/i.test(token.value) || !previous) return token.pos;
+  if (token.pos !== 'VERB' || !previous) return token.pos;
+  // "machine learning", "deep learning": an -ing form right after a noun or a content
+  // adjective names an activity, unless something follows that it could take as an object.
+  if (/ing$/i.test(token.value)) {
+    const compound = previous.pos === 'NOUN' || (previous.pos === 'ADJ' && !previous.stop);
+    // A noun after it continues the compound ("machine learning models") more often than it is an object.
+    const objectFollows = next !== undefined && ['DET', 'PRON', 'NUM'].includes(next.pos);
+    return compound && !objectFollows ? 'NOUN' : token.pos;
+  }
+  if (!/[^s]s$/i.test(token.value)) return token.pos;
   const afterNoun = previous.pos === 'DET' || previous.pos === 'NOUN' || (previous.pos === 'ADJ' && !previous.stop);
   const objectFollows = next !== undefined && ['DET', 'PRON', 'NOUN', 'PROPN', 'NUM'].includes(next.pos);
   return afterNoun && !objectFollows ? 'NOUN' : token.pos;
