@@ -41,8 +41,9 @@ export class OpenAiRealtimeServer implements UpgradeHandler {
     noServer: true,
     maxPayload: MAX_EVENT_BYTES,
     perMessageDeflate: false,
-    // Answer with a protocol the client offered that is not its key (browsers offer "realtime" first).
-    handleProtocols: (protocols) => [...protocols].find((p) => !p.startsWith(INSECURE_KEY_PROTOCOL)) ?? false,
+    // Answer with a protocol the client offered that is not its key (browsers offer "realtime" first);
+    // a client that offered only the key gets it back, since Chrome fails a handshake answering none.
+    handleProtocols: (protocols) => [...protocols].find((p) => !p.startsWith(INSECURE_KEY_PROTOCOL)) ?? [...protocols][0] ?? false,
   });
   private readonly sessions = new Set<OpenAiTranscriptionSession>();
   private readonly models: string[];
