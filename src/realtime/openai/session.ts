@@ -6,11 +6,8 @@
  *   `session.updated` / `transcription_session.updated` or an `error` event;
  * - `input_audio_buffer.append` is queued audio; `commit` ends the item now (v3's ForceEndpoint),
  *   `clear` drops it;
- * - each turn is an item: `speech_started` when it opens (server VAD), `speech_stopped` and
- *   `committed` when it ends, transcription `delta`s as its words become final (at the pauses the
- *   core commits), the last delta and `completed` (punctuated and cased) at its end.
- * Deltas carry the engine's words as recognised; `completed` is the formatted transcript that
- * replaces them, as OpenAI's clients expect.
+ * - each turn is an item (items.ts): `speech_started` when it opens (server VAD), `speech_stopped`
+ *   and `committed` when it ends, transcription `delta`s as its words become final, `completed`.
  */
 import type { RawData, WebSocket } from 'ws';
 import { createVadStream } from '../../audio/vad/vad-stream.js';
@@ -19,12 +16,12 @@ import { EarshotError } from '../../errors.js';
 import { punctuateTurn } from '../../intelligence/punctuation/punctuate.js';
 import type { Word } from '../../transcript/model.js';
 import { CLOSE_GOING_AWAY, type CloseFrame } from '../close-codes.js';
-import type { StreamWord, TurnMessage } from '../protocol.js';
 import { HIGH_WATER_MS, LOW_WATER_MS, QUEUE_LIMIT_MS, type SessionDeps } from '../session.js';
-import { StreamTranscriber, type TurnBoundary } from '../transcriber.js';
+import { StreamTranscriber } from '../transcriber.js';
 import { AppendDecoder } from './audio.js';
 import { closeFor, errorBodyFor } from './errors.js';
-import { logProbOf, newId, RealtimeEventError, type LogProb, type ServerEvent } from './events.js';
+import { newId, RealtimeEventError, type ServerEvent } from './events.js';
+import { TurnItems } from './items.js';
 import { applySessionUpdate, renderSession, turnSettingsOf, type ConfigShape, type TranscriptionConfig } from './session-config.js';
 
 /** OpenAI refuses to commit less than this much audio (`input_audio_buffer_commit_empty`). */
@@ -37,13 +34,6 @@ export interface OpenAiSessionDeps extends SessionDeps {
 }
 
 type Item = { kind: 'audio'; pcm: Int16Array } | { kind: 'commit' } | { kind: 'clear' } | { kind: 'update'; config: TranscriptionConfig };
-
-interface OpenItem {
-  id: string;
-  startMs: number;
-  /** Words already sent as deltas. */
-  sent: number;
-}
 
 export class OpenAiTranscriptionSession {
   readonly id = newId('sess');
@@ -58,10 +48,7 @@ export class OpenAiTranscriptionSession {
   private wake: (() => void) | null = null;
   private recognizer?: IncrementalRecognizer;
   private transcriber?: StreamTranscriber;
-  private item: OpenItem | null = null;
-  /** The item whose final words are being emitted (between `stopped` and its formatted turn). */
-  private closing: OpenItem | null = null;
-  private previousItemId: string | null = null;
+  private readonly items: TurnItems;
   private inactivity?: NodeJS.Timeout;
   private readonly expiry: NodeJS.Timeout;
   private ended = false;
@@ -74,6 +61,12 @@ export class OpenAiTranscriptionSession {
   ) {
     this.config = initial;
     this.decoder = new AppendDecoder(initial.format);
+    this.items = new TurnItems({
+      send: (event) => this.send(event),
+      config: () => this.config,
+      autoCommitted: () => this.markCommitted(),
+      finalWords: deps.keepWords ? (words) => this.finalTurns.push(words.map((w) => ({ text: w.text, start: w.start, end: w.end, confidence: w.confidence, speaker: null }))) : undefined,
+    });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', (code) => this.finish({ code, reason: 'client disconnected' }, false));
     ws.on('error', () => this.finish({ code: CLOSE_GOING_AWAY, reason: 'socket error' }, false));
@@ -216,8 +209,8 @@ export class OpenAiTranscriptionSession {
       vad,
       settings: turnSettingsOf(this.config),
       format: (words) => punctuateTurn(words, { formatText: true }),
-      emit: (turn) => this.onTurn(turn),
-      onTurnBoundary: (event) => this.onBoundary(event),
+      emit: (turn) => this.items.turn(turn),
+      onTurnBoundary: (event) => this.items.boundary(event),
     });
   }
 
@@ -235,78 +228,13 @@ export class OpenAiTranscriptionSession {
         break;
       case 'clear':
         await transcriber.discard();
-        this.item = null;
+        this.items.clear();
         this.send({ type: 'input_audio_buffer.cleared' });
         break;
       case 'update':
         transcriber.update(turnSettingsOf(item.config));
         break;
     }
-  }
-
-  private onBoundary(event: TurnBoundary): void {
-    const vad = this.config.turnDetection !== null;
-    if (event.type === 'started') {
-      this.item = { id: newId('item'), startMs: event.atMs, sent: 0 };
-      const pad = this.config.turnDetection?.type === 'server_vad' ? this.config.turnDetection.prefix_padding_ms : 300;
-      if (vad) this.send({ type: 'input_audio_buffer.speech_started', audio_start_ms: Math.max(0, Math.round(event.atMs - pad)), item_id: this.item.id });
-      return;
-    }
-    const item = this.item ?? { id: newId('item'), startMs: event.atMs, sent: 0 };
-    this.item = null;
-    if (!event.forced) {
-      this.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: Math.round(event.atMs), item_id: item.id });
-      this.markCommitted();
-    }
-    this.send({ type: 'input_audio_buffer.committed', item_id: item.id, previous_item_id: this.previousItemId });
-    this.previousItemId = item.id;
-    if (event.words === 0) {
-      // Speech without a recognised word (a cough, a click): the item is still transcribed, as empty.
-      this.complete(item, '', [], event.atMs);
-      return;
-    }
-    this.closing = item;
-  }
-
-  private onTurn(turn: TurnMessage): void {
-    if (!turn.end_of_turn) {
-      const item = this.item;
-      if (!item) return;
-      const final = turn.words.filter((w) => w.word_is_final).length;
-      if (final > item.sent) this.delta(item, turn.words.slice(item.sent, final));
-      return;
-    }
-    const item = this.closing;
-    if (!item) return;
-    if (!turn.turn_is_formatted) {
-      if (turn.words.length > item.sent) this.delta(item, turn.words.slice(item.sent));
-      return;
-    }
-    this.closing = null;
-    if (this.deps.keepWords) this.finalTurns.push(turn.words.map((w) => ({ text: w.text, start: w.start, end: w.end, confidence: w.confidence, speaker: null })));
-    const endMs = turn.words.at(-1)?.end ?? item.startMs;
-    this.complete(item, turn.transcript, turn.words, endMs);
-  }
-
-  private delta(item: OpenItem, words: StreamWord[]): void {
-    const first = item.sent === 0;
-    const text = words.map((w, i) => (first && i === 0 ? w.text : ` ${w.text}`)).join('');
-    const event: ServerEvent = { type: 'conversation.item.input_audio_transcription.delta', item_id: item.id, content_index: 0, delta: text };
-    if (this.config.logprobs) event.logprobs = words.map((w, i) => logProbOf(w.text, w.confidence, first && i === 0));
-    item.sent += words.length;
-    this.send(event);
-  }
-
-  private complete(item: OpenItem, transcript: string, words: StreamWord[], endMs: number): void {
-    const event: ServerEvent = {
-      type: 'conversation.item.input_audio_transcription.completed',
-      item_id: item.id,
-      content_index: 0,
-      transcript,
-      usage: { type: 'duration', seconds: Math.max(0, Math.round(endMs - item.startMs) / 1000) },
-    };
-    if (this.config.logprobs) event.logprobs = words.map((w, i): LogProb => logProbOf(w.text, w.confidence, i === 0));
-    this.send(event);
   }
 
   private send(event: ServerEvent): void {
