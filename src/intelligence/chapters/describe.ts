@@ -77,7 +77,8 @@ function describeChapter(sentences: readonly AnnotatedSentence[], weight: (p: Ph
   }
   return {
     headline: capitalise(listPhrase(named.map((p) => p.text))),
-    gist: capitalise(named[0].text),
+    // A one-word gist ("Starter") says too little; with a second phrase it says what it is.
+    gist: capitalise(named[0].length === 1 && phrases.length > 1 ? listPhrase(named.length > 1 ? named.map((p) => p.text) : [named[0].text, phrases[1].text]) : named[0].text),
     summary,
   };
 }
