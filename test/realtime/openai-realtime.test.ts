@@ -311,3 +311,26 @@ describe('OpenAI Realtime transcription with the openai SDK over wss', () => {
     assert.equal(closed, 1008);
   });
 });
+
+test('one core, two protocols: a v3 session and an OpenAI session count against the same per-key limit', async () => {
+  const s = await startStreamServer({ streamMaxSessionsPerKey: 1 });
+  try {
+    const v3 = s.connect();
+    await v3.begun;
+    const openai = new OpenAI({ apiKey: s.keyA, baseURL: `${s.url}/v1` });
+    const rt = new OpenAIRealtimeWS({ model: 'gpt-4o-transcribe', options: { ca: s.cert.cert } }, openai);
+    const refused = track(rt);
+    const { code } = await refused.closed;
+    assert.equal(code, 1013);
+    assert.equal(refused.events[0]?.error?.code, 'session_limit_reached');
+    v3.ws.send(JSON.stringify({ type: 'Terminate' }));
+    assert.equal((await v3.closed).code, 1000);
+    // The slot is back: the other protocol gets it.
+    const again = track(new OpenAIRealtimeWS({ model: 'gpt-4o-transcribe', options: { ca: s.cert.cert } }, openai));
+    assert.equal((await again.next((e) => e.type === 'session.created', 10_000)).session.type, 'transcription');
+    again.rt.close();
+    await again.closed;
+  } finally {
+    await s.close();
+  }
+});
