@@ -20,6 +20,7 @@ export const ERRORS = {
   audio_corrupt: { status: 400, closeCode: 4400, retryable: false, description: 'The audio could not be decoded: truncated or corrupt data.' },
   audio_unsupported: { status: 400, closeCode: 4400, retryable: false, description: 'The input is not a recognised audio or video format, or has no audio track.' },
   audio_too_large: { status: 413, closeCode: 4413, retryable: false, description: 'The audio is larger than the configured limit.' },
+  audio_too_little_speech: { status: 400, closeCode: 4400, retryable: false, description: 'Less of the audio is speech than the request\'s speech_threshold asks for.' },
   ffmpeg_missing: { status: 500, closeCode: 1011, retryable: false, description: 'ffmpeg is not installed; run scripts/setup.sh or `apt-get install ffmpeg`.' },
   // remote sources
   remote_fetch_failed: { status: 400, closeCode: 4400, retryable: true, description: 'The remote audio URL could not be fetched (HTTP error or network failure).' },

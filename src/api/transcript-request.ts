@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { forbiddenAddressReason } from '../audio/address-guard.js';
-import { DEFAULT_ENGINE, ENGINE_FACTORIES } from '../engines/registry.js';
+import { PROMPTED_ENGINES, resolveEngine, resolveEngines } from '../engines/speech-models.js';
 import { EarshotError } from '../errors.js';
 import { uploadIdOf } from '../queue/upload-leases.js';
 import type { NewTranscript, TranscriptOptions } from '../store/store.js';
@@ -10,12 +10,6 @@ import { checkPolicies } from '../intelligence/redaction/policies.js';
 /** Languages the engines here transcribe (pocketsphinx's default model is US English). */
 export const SUPPORTED_LANGUAGES = ['en', 'en_us'] as const;
 
-/**
- * AssemblyAI's "nano" is its light, low-cost tier, which is what the default engine is. Its
- * "best", "universal" and "slam-1" name models this server does not have, so they are refused
- * rather than quietly swapped for something else.
- */
-const SPEECH_MODEL_ALIASES: Record<string, string> = { nano: DEFAULT_ENGINE };
 
 /**
  * Refuses unknown fields and unsupported options before schema validation, so one 400 names all
@@ -73,7 +67,16 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
       `language_code "${language}" is not supported by this server yet; it transcribes ${SUPPORTED_LANGUAGES.join(', ')}.`,
     );
   }
-  const engine = resolveEngine(options.speech_model as string | undefined);
+  if (options.speech_model !== undefined && options.speech_models !== undefined) {
+    throw new EarshotError('invalid_request', 'Send speech_model or speech_models (an ordered list), not both.');
+  }
+  const engine = options.speech_models !== undefined ? resolveEngines(options.speech_models as string[])[0] : resolveEngine(options.speech_model as string | undefined);
+  if (options.prompt !== undefined && !PROMPTED_ENGINES.includes(engine)) {
+    throw new EarshotError(
+      'unsupported_option',
+      `prompt needs an engine that takes one (${PROMPTED_ENGINES.join(', ')}); ${engine} has none, so the prompt would be ignored. Ask for speech_model "whisper", or leave prompt unset.`,
+    );
+  }
   // Missing, unknown or unsupported policy names are refused now rather than failing the job later.
   if (options.redact_pii === true) checkPolicies((options.redact_pii_policies as string[] | undefined) ?? []);
   if (options.redact_pii_audio === true && options.redact_pii !== true) {
@@ -122,17 +125,6 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
 }
 
 /** The engine a `speech_model` names; unset means the default engine. */
-export function resolveEngine(speechModel: string | undefined): string {
-  if (speechModel === undefined) return DEFAULT_ENGINE;
-  const name = SPEECH_MODEL_ALIASES[speechModel] ?? speechModel;
-  if (ENGINE_FACTORIES.some((f) => f.name === name)) return name;
-  const accepted = [...ENGINE_FACTORIES.map((f) => f.name), ...Object.keys(SPEECH_MODEL_ALIASES)];
-  throw new EarshotError(
-    'unsupported_option',
-    `speech_model "${speechModel}" is not available on this server; use one of ${accepted.join(', ')}, or leave it unset for ${DEFAULT_ENGINE}.`,
-  );
-}
-
 /**
  * http(s) only, and no loopback or private address literals unless allowed. Host names are
  * resolved and checked again when fetched (src/audio/remote.ts), which also covers DNS tricks.

@@ -1,4 +1,5 @@
 import type { SpeechSegment } from '../audio/vad/segmenter.js';
+import { EarshotError } from '../errors.js';
 import { analyzeTranscript, type AnalyzeOptions, type IntelligenceResult } from '../intelligence/analyze.js';
 import type { LlmConfig } from '../intelligence/llm/config.js';
 import type { LlmFallback } from '../intelligence/llm/fallback.js';
@@ -29,6 +30,7 @@ export interface FeatureOptions extends AnalyzeOptions {
   redact_pii_audio?: boolean | null;
   multichannel?: boolean | null;
   dual_channel?: boolean | null;
+  speech_threshold?: number | null;
 }
 
 /** Whether the request asks for each channel apart (channels.ts). */
@@ -79,6 +81,24 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
         diarize(v.transcript!.words, v.taps!.speakerFeatures as SpeakerFeatures, {
           speakersExpected: options.speakers_expected ?? undefined,
         }),
+    });
+  }
+
+  const threshold = options.speech_threshold;
+  if (typeof threshold === 'number') {
+    stages.push({
+      name: 'speechThreshold',
+      inputs: ['transcript'],
+      run: (v) => {
+        const fraction = speechFraction(v.transcript!);
+        if (fraction < threshold) {
+          throw new EarshotError(
+            'audio_too_little_speech',
+            `Only ${Math.round(fraction * 100)}% of the audio is speech, less than the speech_threshold of ${Math.round(threshold * 100)}% the request set; no transcript was kept. Lower speech_threshold or leave it unset to transcribe it anyway.`,
+          );
+        }
+        return fraction;
+      },
     });
   }
 
@@ -223,6 +243,13 @@ function timeline(pieces: readonly SpeechSegment[], durationMs: number): Int16Ar
   const out = new Int16Array(Math.ceil((durationMs * 16000) / 1000));
   for (const p of pieces) out.set(p.pcm.subarray(0, Math.max(0, out.length - p.start * 16)), p.start * 16);
   return out;
+}
+
+/** The share of the audio in which speech was found and recognised (segments with words). */
+export function speechFraction(transcript: Transcript): number {
+  if (transcript.durationMs <= 0) return 0;
+  const speechMs = transcript.segments.reduce((sum, s) => sum + (s.words.length > 0 ? s.end - s.start : 0), 0);
+  return Math.min(1, speechMs / transcript.durationMs);
 }
 
 /** What recognition hands to the feature stages: the raw transcript and what the audio taps kept. */

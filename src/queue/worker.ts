@@ -1,6 +1,8 @@
 import { fetchRemoteAudio } from '../audio/remote.js';
 import type { AudioVault } from '../audio/upload-vault.js';
+import type { SpeechEngine } from '../engines/engine.js';
 import { DEFAULT_ENGINE, type EngineCache } from '../engines/registry.js';
+import { resolveEngines } from '../engines/speech-models.js';
 import { EarshotError, isEarshotError } from '../errors.js';
 import type { AudioRange } from '../pipeline/stages/trim.js';
 import type { PipelineEvent } from '../pipeline/graph.js';
@@ -314,7 +316,7 @@ export class TranscriptWorker {
   private async transcribe(job: TranscriptJob, uploadId: string | null, signal: AbortSignal, logger: WorkerLogger): Promise<FeatureResult> {
     const options: TranscriptOptions = job.options ?? {};
     if (options.redact_pii_audio === true && !this.options.redactedAudio) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOWHERE);
-    const engine = await this.options.engines.get(job.speechModel ?? DEFAULT_ENGINE);
+    const engine = await this.engineFor(job);
     const audio = await this.audioOf(job, uploadId, signal);
     const { taps, stages } = this.featureStages(job, signal, logger);
     const onEvent = this.stageEvents(job);
@@ -329,13 +331,32 @@ export class TranscriptWorker {
   /** Recognition only, with the audio taps the feature stages will read (speaker features). */
   private async recognise(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<Recognised> {
     const options: TranscriptOptions = job.options ?? {};
-    const engine = await this.options.engines.get(job.speechModel ?? DEFAULT_ENGINE);
+    const engine = await this.engineFor(job);
     const audio = await this.audioOf(job, uploadId, signal);
     const onEvent = this.stageEvents(job);
     if (wantsChannels(options as FeatureOptions)) return recogniseChannels(audio, engine, { ...pipelineOptions(options, signal), onEvent });
     const { taps } = featureStages(options as FeatureOptions);
     const { transcript, taps: kept } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, onEvent });
     return { transcript, taps: kept };
+  }
+
+  /**
+   * The job's engine; with `speech_models`, the first in their order that loads here (a whisper
+   * model not downloaded on this worker, say, falls back to the next).
+   */
+  private async engineFor(job: TranscriptJob): Promise<SpeechEngine> {
+    const listed = job.options?.speech_models;
+    const names = Array.isArray(listed) ? resolveEngines(listed as string[]) : [job.speechModel ?? DEFAULT_ENGINE];
+    let lastError: unknown;
+    for (const name of names) {
+      try {
+        return await this.options.engines.get(name);
+      } catch (err) {
+        if (!isEarshotError(err) || err.code !== 'engine_not_ready') throw err;
+        lastError = err;
+      }
+    }
+    throw lastError;
   }
 
   private async audioOf(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<Buffer> {
@@ -390,7 +411,8 @@ export function pipelineOptions(options: TranscriptOptions, signal?: AbortSignal
     boost_param: options.boost_param as string | undefined,
     keyterms_prompt: options.keyterms_prompt as string[] | undefined,
   });
-  return { signal, vocabulary, ...(range.startMs !== undefined || range.endMs !== undefined ? { range } : {}) };
+  const prompt = typeof options.prompt === 'string' ? options.prompt : undefined;
+  return { signal, vocabulary, prompt, ...(range.startMs !== undefined || range.endMs !== undefined ? { range } : {}) };
 }
 
 function redisLost(err: unknown): boolean {

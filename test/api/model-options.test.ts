@@ -1,0 +1,54 @@
+/**
+ * Issue 14 item 2, the options that steer recognition, through the official SDK: `speech_models`
+ * (ordered fallback by name), `speech_threshold` (too little speech ends in `error`, saying so),
+ * and `prompt` (taken only by an engine that reads one).
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { AssemblyAI } from 'assemblyai';
+import { encodeWav } from '../../src/intelligence/redaction/encode.js';
+import { startTestServer, type TestServer } from '../helpers/earshot-server.js';
+import { librivoxClips } from '../helpers/librivox.js';
+import { wavSamples } from '../../bench/speech-file.js';
+
+const polling = { pollingInterval: 100, pollingTimeout: 120_000 };
+let server: TestServer;
+let client: AssemblyAI;
+const clip = librivoxClips()[1]; // 3 s: "he was not an ill disposed young man"
+
+before(async () => {
+  server = await startTestServer();
+  client = new AssemblyAI({ apiKey: server.keyA, baseUrl: server.url });
+});
+after(() => server.close());
+
+test('speech_models: names this server lacks are passed over, the first it has is used', async () => {
+  const done = await client.transcripts.transcribe({ audio: clip.path, speech_models: ['universal', 'nano'] }, polling);
+  assert.equal(done.status, 'completed', done.error);
+  assert.equal(done.speech_model_used, 'en-us');
+  assert.match(done.text!, /young man/i);
+  const upload = await client.files.upload(clip.path);
+  await assert.rejects(client.transcripts.submit({ audio_url: upload, speech_models: ['universal', 'slam-1'] }), /None of speech_models \(universal, slam-1\) is available/);
+  await assert.rejects(client.transcripts.submit({ audio_url: upload, speech_model: 'nano', speech_models: ['nano'] }), /not both/);
+});
+
+test('speech_threshold: a file that is mostly silence ends in error saying how much was speech', async () => {
+  // Three seconds of speech in thirty of silence: 10% speech.
+  const speech = wavSamples(clip.path);
+  const padded = new Int16Array(16000 * 30);
+  padded.set(speech, 16000 * 10);
+  const audio = encodeWav(padded, 16000);
+  const refused = await client.transcripts.transcribe({ audio, speech_threshold: 0.5 }, polling);
+  assert.equal(refused.status, 'error');
+  assert.match(refused.error!, /Only \d+% of the audio is speech, less than the speech_threshold of 50%/);
+  const [, percent] = /Only (\d+)%/.exec(refused.error!)!;
+  assert.ok(Number(percent) >= 5 && Number(percent) <= 20, `${percent}% speech for 3 s in 30 s`);
+  const kept = await client.transcripts.transcribe({ audio, speech_threshold: 0.05 }, polling);
+  assert.equal(kept.status, 'completed', kept.error);
+  assert.match(kept.text!, /young man/i);
+});
+
+test('prompt is refused for an engine that has no prompt, rather than ignored', async () => {
+  const upload = await client.files.upload(clip.path);
+  await assert.rejects(client.transcripts.submit({ audio_url: upload, prompt: 'A novel by Jane Austen.' }), /prompt needs an engine that takes one \(whisper\); pocketsphinx has none/);
+});
