@@ -66,6 +66,15 @@ test('conversations whose recordings are missing are skipped; none at all is a c
   await assert.rejects(evaluateDiarization(jfkFree, {}, '/nonexistent'), /pocketsphinx-testdata/);
 });
 
+test('--turn-ms builds the conversations with other turn lengths, and is validated', async () => {
+  const long = buildConversation(CONVERSATIONS[0], undefined, { pieceMs: 3500 });
+  const usual = buildConversation(CONVERSATIONS[0]);
+  assert.ok(long.reference.length < usual.reference.length, `${long.reference.length} turns of ~3.5 s, ${usual.reference.length} of ~2.5 s`);
+  const bad = await runCli(['eval', '--diarization', '--turn-ms', '50']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /whole milliseconds from 1000 to 10000/);
+});
+
 test('earshot eval without --manifest or --diarization is a coded error', async () => {
   const r = await runCli(['eval']);
   assert.equal(r.code, 1);

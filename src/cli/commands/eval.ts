@@ -34,6 +34,7 @@ export interface EvalCommandIO {
 interface EvalFlags {
   manifest?: string;
   diarization?: boolean;
+  turnMs?: number;
   engine: string;
   model?: string;
   output?: string;
@@ -50,6 +51,7 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
     .description('word/character error rate of an engine and model on a manifest of audio + reference text, with an optional regression gate')
     .option('--manifest <file>', 'JSON Lines: {"audio": path or URL, "text": reference} per line (relative paths from the manifest\'s folder)')
     .option('--diarization', 'instead of WER: speaker diarization on real-voice conversations built from pocketsphinx-testdata and the JFK clip (DER, speaker count)')
+    .option('--turn-ms <ms>', 'with --diarization: cut the voices into turns of about this length (default 2500), to see how the figures hold on another build', positiveInteger)
     .option('-e, --engine <name>', 'speech engine (see `earshot engines`)', DEFAULT_ENGINE)
     .option('-m, --model <name>', 'model name or path (default: the engine\'s default model)')
     .option('-o, --output <file>', 'write the results (settings, per-file and overall figures) as JSON')
@@ -61,7 +63,7 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
     .action(async (flags: EvalFlags) => {
       const print = (text: string) => io.stdout.write(text + '\n');
       if (flags.diarization) {
-        const result = await evaluateDiarization();
+        const result = await evaluateDiarization(undefined, {}, undefined, flags.turnMs ? { pieceMs: flags.turnMs } : {});
         if (flags.output) await writeFile(flags.output, JSON.stringify(result, null, 2) + '\n');
         print(flags.json ? JSON.stringify(result, null, 2) : formatDiarization(result));
         return;
@@ -150,6 +152,12 @@ async function recordOnCard(results: EvalResults, io: EvalCommandIO): Promise<vo
     // A model given by path has no card; that is not a failure of the evaluation.
     if ((error as { code?: string }).code !== 'model_unknown') io.stderr.write(`earshot: the WER was not stored on the model card: ${(error as Error).message}\n`);
   }
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1000 || n > 10000) throw new InvalidArgumentError('expected whole milliseconds from 1000 to 10000');
+  return n;
 }
 
 function nonNegative(value: string): number {

@@ -76,13 +76,22 @@ export function availableVoices(dataDir = POCKETSPHINX_TESTDATA): string[] {
  * round, so every speaker follows every other), each voice's pieces in recording order, until a
  * voice has none left.
  */
-export function buildConversation(spec: ConversationSpec, dataDir = POCKETSPHINX_TESTDATA): Conversation {
+export interface BuildOptions {
+  /** Turn length to cut at. Default 2500 ms. */
+  pieceMs?: number;
+  /** Silences before each turn, cycled. */
+  gapsMs?: readonly number[];
+}
+
+export function buildConversation(spec: ConversationSpec, dataDir = POCKETSPHINX_TESTDATA, options: BuildOptions = {}): Conversation {
+  const pieceMs = options.pieceMs ?? PIECE_MS;
+  const gaps = options.gapsMs ?? GAPS_MS;
   const pieces = spec.voices.map((id) => {
     const voice = REAL_VOICES.find((v) => v.id === id);
     if (!voice) throw new Error(`unknown voice ${id}`);
     const clips = voice.files.map((f) => readPcm(resolvePath(dataDir, f)));
     const gain = TARGET_RMS / speechRms(clips);
-    return clips.flatMap(cutPieces).map((p) => scale(p, gain));
+    return clips.flatMap((clip) => cutPieces(clip, pieceMs)).map((p) => scale(p, gain));
   });
   const order: number[] = [];
   const n = spec.voices.length;
@@ -96,7 +105,7 @@ export function buildConversation(spec: ConversationSpec, dataDir = POCKETSPHINX
   let at = 0;
   order.forEach((v, i) => {
     const piece = pieces[v][Math.floor(i / n)];
-    const gap = Math.round((GAPS_MS[i % GAPS_MS.length] * RATE) / 1000);
+    const gap = Math.round((gaps[i % gaps.length] * RATE) / 1000);
     chunks.push(new Int16Array(gap));
     at += gap;
     const level = 10 ** (spec.levelsDb[v] / 20);
@@ -176,9 +185,9 @@ function speechRms(clips: readonly Int16Array[]): number {
 
 /**
  * Trims a clip to its speech (frames within 35 dB of its loudest) and cuts it about every
- * PIECE_MS at the quietest 100 ms nearby; pieces under a second join the one before.
+ * `pieceMs` at the quietest 100 ms nearby; pieces under a second join the one before.
  */
-function cutPieces(clip: Int16Array): Int16Array[] {
+function cutPieces(clip: Int16Array, pieceMs: number): Int16Array[] {
   const e = frameEnergies(clip);
   const floor = Math.max(...e) / 3000;
   let a = 0;
@@ -186,7 +195,7 @@ function cutPieces(clip: Int16Array): Int16Array[] {
   while (a < b && e[a] < floor) a++;
   while (b > a && e[b - 1] < floor) b--;
   const cuts = [a];
-  const step = PIECE_MS / 10;
+  const step = pieceMs / 10;
   while (b - cuts[cuts.length - 1] > step * 1.6) {
     const target = cuts[cuts.length - 1] + step;
     let best = target;

@@ -8,7 +8,7 @@ import { diarize, type DiarizeOptions } from '../../intelligence/speakers/diariz
 import { SpeakerFeatureExtractor } from '../../intelligence/speakers/feature-extractor.js';
 import { OnlineSpeakerTracker } from '../../intelligence/speakers/online-tracker.js';
 import { EarshotError } from '../../errors.js';
-import { availableVoices, buildConversation, CONVERSATIONS, POCKETSPHINX_TESTDATA, pseudoWords, RATE, type Conversation, type ConversationSpec } from './conversations.js';
+import { availableVoices, buildConversation, CONVERSATIONS, POCKETSPHINX_TESTDATA, pseudoWords, RATE, type BuildOptions, type Conversation, type ConversationSpec } from './conversations.js';
 import { diarizationErrorRate } from './der.js';
 
 export interface ConversationScore {
@@ -86,7 +86,7 @@ function streamingScore(conversation: Conversation): ConversationScore['streamin
   return { speakersFound: tracker.speakerCount, der: diarizationErrorRate(conversation.reference, hypothesis).der };
 }
 
-export async function evaluateDiarization(specs: readonly ConversationSpec[] = CONVERSATIONS, options: DiarizeOptions = {}, dataDir?: string): Promise<DiarizationEvalResult> {
+export async function evaluateDiarization(specs: readonly ConversationSpec[] = CONVERSATIONS, options: DiarizeOptions = {}, dataDir?: string, build: BuildOptions = {}): Promise<DiarizationEvalResult> {
   // An installed package has no test/fixtures (no JFK) and a machine may lack pocketsphinx-testdata:
   // the conversations whose voices are all present still run.
   const present = new Set(availableVoices(dataDir));
@@ -96,7 +96,7 @@ export async function evaluateDiarization(specs: readonly ConversationSpec[] = C
     throw new EarshotError('invalid_request', `No real-voice conversation can be built here: it needs Debian's pocketsphinx-testdata (apt-get install pocketsphinx-testdata) under ${dataDir ?? POCKETSPHINX_TESTDATA}.`);
   }
   const conversations: ConversationScore[] = [];
-  for (const spec of runnable) conversations.push(await scoreConversation(buildConversation(spec, dataDir), options));
+  for (const spec of runnable) conversations.push(await scoreConversation(buildConversation(spec, dataDir, build), options));
   const speech = (c: ConversationScore) => c.durationMs;
   const total = conversations.reduce((n, c) => n + speech(c), 0);
   return {
