@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AssemblyAI } from 'assemblyai';
 import { wavSamples } from '../../bench/speech-file.js';
+import { encodeWav } from '../../src/intelligence/redaction/encode.js';
 import { channelsInLayout, mergeChannels } from '../../src/pipeline/channels.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/earshot-server.js';
@@ -30,20 +31,7 @@ function stereoWav(left: Int16Array, right: Int16Array, rightDelayMs: number): B
   const pcm = new Int16Array(frames * 2);
   for (let i = 0; i < left.length; i++) pcm[2 * i] = left[i];
   for (let i = 0; i < right.length; i++) pcm[2 * (delay + i) + 1] = right[i];
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.byteLength, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(2, 22); // channels
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(16000 * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.byteLength, 40);
-  return Buffer.concat([header, Buffer.from(pcm.buffer)]);
+  return encodeWav(pcm, 16000, 2);
 }
 
 /** Share of the reference's words found in the text. */

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI, { APIError, toFile } from 'openai';
+import { encodeWav } from '../../src/intelligence/redaction/encode.js';
 import { JFK_REFERENCE, librivoxClips, SHARED_AUDIO_DIR } from '../helpers/librivox.js';
 import { startTestServer, type TestServer } from '../helpers/earshot-server.js';
 import { clipSequence, wavOf } from '../realtime/helpers/audio.js';
@@ -323,26 +324,9 @@ describe('OpenAI-compatible API', () => {
 /** A 48 kHz stereo 16-bit WAV: the clip, then silence up to `totalBytes` (three times the bytes of 16 kHz mono). */
 function bigWav(pcm16k: Int16Array, totalBytes: number): Buffer {
   const frames = Math.floor((totalBytes - 44) / 4);
-  const data = Buffer.alloc(frames * 4);
-  for (let i = 0; i < pcm16k.length * 3 && i < frames; i++) {
-    const sample = pcm16k[Math.floor(i / 3)];
-    data.writeInt16LE(sample, i * 4);
-    data.writeInt16LE(sample, i * 4 + 2);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(2, 22);
-  header.writeUInt32LE(48000, 24);
-  header.writeUInt32LE(48000 * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  const pcm = new Int16Array(frames * 2);
+  for (let i = 0; i < pcm16k.length * 3 && i < frames; i++) pcm[2 * i] = pcm[2 * i + 1] = pcm16k[Math.floor(i / 3)];
+  return encodeWav(pcm, 48000, 2);
 }
 
 test('files past OpenAI 25 MB are accepted up to the server limit; beyond it, 413 in OpenAI shape', async () => {

@@ -174,6 +174,12 @@ export async function startCluster(t: TestContext, settings: Record<string, stri
   };
 }
 
+/** Prints every process's output, then rethrows: what a failed scale-out test needs to be read. */
+export function dumpOnFailure(cluster: Cluster, err: unknown): never {
+  for (const child of cluster.children) process.stderr.write(`--- ${child.process.spawnargs.slice(3).join(' ')} ---\n${child.output()}\n`);
+  throw err;
+}
+
 function withApplicationName(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('application_name', name);

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { librivoxClips } from '../helpers/librivox.js';
-import { call, longSpeech, startCluster, waitUntil, webhookReceiver, type ApiChild, type Cluster } from './cluster.js';
+import { call, dumpOnFailure, longSpeech, startCluster, waitUntil, webhookReceiver, type ApiChild, type Cluster } from './cluster.js';
 
 let speech: { path: string; remove(): Promise<void> };
 let audio: Buffer;
@@ -44,10 +44,6 @@ function processing(cluster: Cluster, api: ApiChild, id: string): Promise<true> 
   return waitUntil(`transcript ${id} to start`, async () => ((await statusOf(cluster, api, id)).status === 'processing' ? true : undefined), 60_000);
 }
 
-function dumpOnFailure(cluster: Cluster, err: unknown): never {
-  for (const child of cluster.children) process.stderr.write(`--- ${child.process.spawnargs.slice(3).join(' ')} ---\n${child.output()}\n`);
-  throw err;
-}
 
 /** A completed transcript, its one webhook, its upload gone from Redis, and how often it was started. */
 async function assertCompletedOnce(cluster: Cluster, api: ApiChild, hooks: Awaited<ReturnType<typeof webhookReceiver>>, id: string): Promise<number> {

@@ -15,7 +15,7 @@ import { startApiProcess } from '../../src/app/api-process.js';
 import { loadConfig } from '../../src/app/config.js';
 import { startWorkerProcess } from '../../src/app/worker-process.js';
 import { librivoxClips } from '../helpers/librivox.js';
-import { call, REDIS_URL, startCluster, waitUntil, webhookReceiver, type ApiChild, type Cluster } from './cluster.js';
+import { call, dumpOnFailure, REDIS_URL, startCluster, waitUntil, webhookReceiver, type ApiChild, type Cluster } from './cluster.js';
 
 const clip = librivoxClips().find((c) => c.id.endsWith('0870'))!; // 7 s
 
@@ -56,10 +56,6 @@ async function uploadClip(api: ApiChild, key: string): Promise<{ status: number;
   return { status: response.status, body: await response.json(), ms: Date.now() - started };
 }
 
-function dumpOnFailure(cluster: Cluster, err: unknown): never {
-  for (const child of cluster.children) process.stderr.write(`--- ${child.process.spawnargs.slice(3).join(' ')} ---\n${child.output()}\n`);
-  throw err;
-}
 
 test('with Redis unreachable the api answers 503 at once, reads still work, a running job survives, and all recovers', async (t) => {
   const proxy = await redisProxy();

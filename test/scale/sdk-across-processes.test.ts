@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { AssemblyAI } from 'assemblyai';
 import OpenAI from 'openai';
 import { librivoxClips } from '../helpers/librivox.js';
-import { call, startCluster, waitUntil, webhookReceiver } from './cluster.js';
+import { call, dumpOnFailure, startCluster, waitUntil, webhookReceiver } from './cluster.js';
 
 const clip = librivoxClips().find((c) => c.id.endsWith('0880'))!; // 3 s: "he was not an ill-disposed young man"
 
@@ -74,8 +74,7 @@ test('an upload accepted by one api process is transcribed by a worker and read 
     const direct = await openai.audio.transcriptions.create({ file: createReadStream(clip.path), model: 'whisper-1' });
     assert.ok(direct.text.toLowerCase().includes('young man'), direct.text);
   } catch (err) {
-    for (const child of cluster.children) process.stderr.write(`--- ${child.process.spawnargs.slice(3).join(' ')} ---\n${child.output()}\n`);
-    throw err;
+    dumpOnFailure(cluster, err);
   } finally {
     await hooks.close();
     await cluster.close();

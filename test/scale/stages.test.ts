@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { AssemblyAI } from 'assemblyai';
 import { decodeAudioToPcm } from '../../src/audio/decode.js';
 import { librivoxClips } from '../helpers/librivox.js';
-import { startCluster, waitUntil, webhookReceiver } from './cluster.js';
+import { dumpOnFailure, startCluster, waitUntil, webhookReceiver } from './cluster.js';
 
 const clip = librivoxClips().find((c) => c.id.endsWith('0880'))!; // 3 s: "he was not an ill-disposed young man"
 
@@ -66,8 +66,7 @@ test('asr and intelligence workers split a transcript between them through the q
     assert.ok(analysed.includes('speakers') && analysed.includes('intelligence') && analysed.includes('formatted'), analysed.join(' '));
     assert.ok(!analysed.includes('asr') && !analysed.includes('decode'), analysed.join(' '));
   } catch (err) {
-    for (const child of cluster.children) process.stderr.write(`--- ${child.process.spawnargs.slice(3).join(' ')} ---\n${child.output()}\n`);
-    throw err;
+    dumpOnFailure(cluster, err);
   } finally {
     await hooks.close();
     await cluster.close();
@@ -128,8 +127,7 @@ test('redact_pii_audio across processes: recognised on one worker, bleeped on an
     assert.deepEqual(await cluster.redis.keys(`${cluster.prefix}:redacted*`), []);
     assert.deepEqual(await cluster.redis.keys(`${cluster.prefix}:recognised:*`), [], 'the hand-off, speech audio included, is gone');
   } catch (err) {
-    for (const child of cluster.children) process.stderr.write(`--- ${child.process.spawnargs.slice(3).join(' ')} ---\n${child.output()}\n`);
-    throw err;
+    dumpOnFailure(cluster, err);
   } finally {
     await cluster.close();
   }

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { EarshotError } from '../../errors.js';
 import { spawnError } from '../../audio/ffmpeg.js';
 
-/** A mono 16-bit PCM WAV file (44-byte RIFF header) in memory. */
-export function encodeWav(pcm: Int16Array, sampleRate = 16000): Buffer {
+/** A 16-bit PCM WAV file (44-byte RIFF header) in memory; several channels come interleaved. */
+export function encodeWav(pcm: Int16Array, sampleRate = 16000, channels = 1): Buffer {
   const data = pcm.length * 2;
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
@@ -12,10 +12,10 @@ export function encodeWav(pcm: Int16Array, sampleRate = 16000): Buffer {
   header.write('fmt ', 12, 'ascii');
   header.writeUInt32LE(16, 16); // fmt chunk size
   header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt16LE(channels, 22);
   header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28); // byte rate
-  header.writeUInt16LE(2, 32); // block align
+  header.writeUInt32LE(sampleRate * 2 * channels, 28); // byte rate
+  header.writeUInt16LE(2 * channels, 32); // block align
   header.writeUInt16LE(16, 34); // bits per sample
   header.write('data', 36, 'ascii');
   header.writeUInt32LE(data, 40);
