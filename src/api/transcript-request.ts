@@ -67,6 +67,15 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
       `language_code "${language}" is not supported by this server yet; it transcribes ${SUPPORTED_LANGUAGES.join(', ')}.`,
     );
   }
+  const bounds = options.speaker_options as { min_speakers_expected?: number; max_speakers_expected?: number } | undefined;
+  if (bounds !== undefined) {
+    if (options.speaker_labels !== true) throw new EarshotError('invalid_request', 'speaker_options needs speaker_labels: true.');
+    if (options.speakers_expected !== undefined) throw new EarshotError('invalid_request', 'Send speakers_expected (an exact count) or speaker_options (bounds), not both.');
+    const { min_speakers_expected: min, max_speakers_expected: max } = bounds;
+    if (min !== undefined && max !== undefined && min > max) {
+      throw new EarshotError('invalid_request', `speaker_options.min_speakers_expected (${min}) is more than max_speakers_expected (${max}).`);
+    }
+  }
   if (options.speech_model !== undefined && options.speech_models !== undefined) {
     throw new EarshotError('invalid_request', 'Send speech_model or speech_models (an ordered list), not both.');
   }

@@ -23,6 +23,7 @@ export interface FeatureOptions extends AnalyzeOptions {
   format_text?: boolean | null;
   speaker_labels?: boolean | null;
   speakers_expected?: number | null;
+  speaker_options?: { min_speakers_expected?: number | null; max_speakers_expected?: number | null } | null;
   custom_spelling?: CustomSpelling[] | null;
   redact_pii?: boolean | null;
   redact_pii_policies?: PiiPolicy[] | null;
@@ -80,6 +81,8 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
       run: (v) =>
         diarize(v.transcript!.words, v.taps!.speakerFeatures as SpeakerFeatures, {
           speakersExpected: options.speakers_expected ?? undefined,
+          minSpeakers: options.speaker_options?.min_speakers_expected ?? undefined,
+          maxSpeakers: options.speaker_options?.max_speakers_expected ?? undefined,
         }),
     });
   }

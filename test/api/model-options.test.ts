@@ -1,7 +1,7 @@
 /**
  * Issue 14 item 2, the options that steer recognition, through the official SDK: `speech_models`
  * (ordered fallback by name), `speech_threshold` (too little speech ends in `error`, saying so),
- * and `prompt` (taken only by an engine that reads one).
+ * `prompt` (taken only by an engine that reads one) and `speaker_options` (bounds on the speaker count).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -10,6 +10,7 @@ import { encodeWav } from '../../src/intelligence/redaction/encode.js';
 import { startTestServer, type TestServer } from '../helpers/earshot-server.js';
 import { librivoxClips } from '../helpers/librivox.js';
 import { wavSamples } from '../../bench/speech-file.js';
+import { buildConversation, INTERVIEW } from '../intelligence/helpers/voices.js';
 
 const polling = { pollingInterval: 100, pollingTimeout: 120_000 };
 let server: TestServer;
@@ -51,4 +52,23 @@ test('speech_threshold: a file that is mostly silence ends in error saying how m
 test('prompt is refused for an engine that has no prompt, rather than ignored', async () => {
   const upload = await client.files.upload(clip.path);
   await assert.rejects(client.transcripts.submit({ audio_url: upload, prompt: 'A novel by Jane Austen.' }), /prompt needs an engine that takes one \(whisper\); pocketsphinx has none/);
+});
+
+test('speaker_options bounds the number of speakers diarization may find', async () => {
+  const audio = encodeWav((await buildConversation(INTERVIEW)).pcm, 16000);
+  const speakers = (t: { utterances?: { speaker: string }[] | null }) => new Set((t.utterances ?? []).map((u) => u.speaker)).size;
+  const free = await client.transcripts.transcribe({ audio, speaker_labels: true }, polling);
+  assert.equal(speakers(free), 2, 'two voices found unaided');
+  const atMostOne = await client.transcripts.transcribe({ audio, speaker_labels: true, speaker_options: { max_speakers_expected: 1 } }, polling);
+  assert.equal(atMostOne.status, 'completed', atMostOne.error);
+  assert.equal(speakers(atMostOne), 1);
+  const atLeastThree = await client.transcripts.transcribe({ audio, speaker_labels: true, speaker_options: { min_speakers_expected: 3 } }, polling);
+  assert.equal(speakers(atLeastThree), 3);
+
+  const upload = await client.files.upload(clip.path);
+  await assert.rejects(client.transcripts.submit({ audio_url: upload, speaker_options: { min_speakers_expected: 2 } }), /speaker_options needs speaker_labels/);
+  await assert.rejects(
+    client.transcripts.submit({ audio_url: upload, speaker_labels: true, speaker_options: { min_speakers_expected: 3, max_speakers_expected: 2 } }),
+    /min_speakers_expected \(3\) is more than max_speakers_expected \(2\)/,
+  );
 });

@@ -43,6 +43,7 @@ test('every SDK request field is in the options table, and only supported ones p
     'redact_pii_sub',
     'sentiment_analysis',
     'speaker_labels',
+    'speaker_options',
     'speakers_expected',
     'speech_model',
     'speech_models',

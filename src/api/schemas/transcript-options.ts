@@ -101,7 +101,15 @@ export const TRANSCRIPT_OPTIONS = {
   keyterms_prompt: supported(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: 'Key terms to favour' })),
   // Not available in this build.
   disfluencies: feature('Keep filler words (not supported yet)'),
-  speaker_options: setting(Type.Object({})),
+  speaker_options: supported(
+    Type.Object(
+      {
+        min_speakers_expected: Type.Optional(Type.Integer({ minimum: 1, maximum: 26 })),
+        max_speakers_expected: Type.Optional(Type.Integer({ minimum: 1, maximum: 26 })),
+      },
+      { additionalProperties: false, description: 'Bounds on the number of speakers diarization may find (with speaker_labels)' },
+    ),
+  ),
   custom_topics: feature('Custom topics (not supported yet)'),
   topics: setting(strings('Custom topics')),
   redact_pii_audio_quality: setting(Type.String()),

@@ -16,6 +16,8 @@ export interface DiarizeOptions {
   speakersExpected?: number;
   /** Upper bound when the count is estimated. Default 8. */
   maxSpeakers?: number;
+  /** Lower bound when the count is estimated (AssemblyAI's `min_speakers_expected`). Default 1. */
+  minSpeakers?: number;
   /**
    * With the built-in features: ΔBIC per frame (likelihood lost by joining, less the penalty for
    * the extra Gaussian, λ = 1) every pair of clusters must reach to stay apart as two speakers.
@@ -60,9 +62,13 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
  * first appearance.
  */
 export function diarize(words: readonly Word[], features: SpeakerFeatures, options: DiarizeOptions = {}): DiarizationResult {
-  const maxSpeakers = options.maxSpeakers ?? 8;
+  const maxSpeakers = options.maxSpeakers ?? Math.max(8, options.minSpeakers ?? 1);
   if (!Number.isInteger(maxSpeakers) || maxSpeakers < 1 || maxSpeakers > LETTERS.length) {
     throw new EarshotError('invalid_request', `maxSpeakers must be a whole number from 1 to ${LETTERS.length}, got ${maxSpeakers}.`);
+  }
+  const minSpeakers = options.minSpeakers ?? 1;
+  if (!Number.isInteger(minSpeakers) || minSpeakers < 1 || minSpeakers > maxSpeakers) {
+    throw new EarshotError('invalid_request', `minSpeakers must be a whole number from 1 to maxSpeakers (${maxSpeakers}), got ${minSpeakers}.`);
   }
   const expected = options.speakersExpected;
   if (expected !== undefined && (!Number.isInteger(expected) || expected < 1 || expected > LETTERS.length)) {
@@ -74,6 +80,7 @@ export function diarize(words: readonly Word[], features: SpeakerFeatures, optio
   const windows = [...features.windows].sort((a, b) => a.start - b.start);
   const clusters = clusterWindows(windows, features.kind, {
     expected,
+    minSpeakers,
     maxSpeakers,
     minSilhouette: options.minSilhouette ?? DEFAULT_MIN_SILHOUETTE,
     mergeThreshold: options.mergeThreshold ?? DEFAULT_MERGE_THRESHOLD,
@@ -106,6 +113,7 @@ export function diarize(words: readonly Word[], features: SpeakerFeatures, optio
 
 interface ClusterSettings {
   expected?: number;
+  minSpeakers: number;
   maxSpeakers: number;
   minSilhouette: number;
   mergeThreshold: number;
@@ -148,11 +156,13 @@ function clusterWindows(windows: readonly SpeakerWindow[], kind: SpeakerFeatures
     labels = hasStats ? exactCount(tree, stats, Math.min(s.expected, m), s) : cut(tree, Math.min(s.expected, m));
   } else if (hasStats) {
     labels = countByLikelihood(tree, stats, s);
+    // Fewer than the caller knows are there: split to the lower bound instead.
+    if (Math.max(-1, ...labels) + 1 < s.minSpeakers && m >= s.minSpeakers) labels = exactCount(tree, stats, s.minSpeakers, s);
   } else {
-    labels = new Int32Array(m);
-    let best = s.minSilhouette;
+    labels = s.minSpeakers > 1 ? cut(tree, Math.min(s.minSpeakers, m)) : new Int32Array(m);
+    let best = s.minSpeakers > 1 ? -Infinity : s.minSilhouette;
     const w = Float64Array.from(weights);
-    for (let k = 2; k <= Math.min(s.maxSpeakers, m - 1); k++) {
+    for (let k = Math.max(2, s.minSpeakers); k <= Math.min(s.maxSpeakers, m - 1); k++) {
       const candidate = cut(tree, k);
       const score = silhouette(distances, candidate, w);
       if (score > best) [best, labels] = [score, candidate];
