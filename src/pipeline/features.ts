@@ -14,6 +14,7 @@ import { SpeakerFeatureExtractor, type SpeakerFeatures } from '../intelligence/s
 import type { Transcript, Utterance, Word } from '../transcript/model.js';
 import { toUtterances } from '../transcript/utterances.js';
 import { applyCustomSpelling, type CustomSpelling } from '../transcript/custom-spelling.js';
+import { withoutFillers } from '../transcript/disfluencies.js';
 import { PipelineGraph, type PipelineEvent } from './graph.js';
 import type { AudioTap, CoreValues, ExtraStage } from './transcribe.js';
 
@@ -32,6 +33,7 @@ export interface FeatureOptions extends AnalyzeOptions {
   multichannel?: boolean | null;
   dual_channel?: boolean | null;
   speech_threshold?: number | null;
+  disfluencies?: boolean | null;
 }
 
 /** Whether the request asks for each channel apart (channels.ts). */
@@ -113,6 +115,8 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
     inputs: ['transcript'],
     run: (v) => {
       let t = v.transcript!;
+      // AssemblyAI leaves out "um", "uh" and the like unless asked to keep them.
+      if (options.disfluencies !== true) t = withoutFillers(t);
       // AssemblyAI punctuates and formats unless told not to.
       if (options.punctuate !== false || options.format_text !== false) {
         t = punctuate(t, { formatText: options.format_text !== false, casing: options.format_text !== false });

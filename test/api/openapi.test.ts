@@ -27,6 +27,7 @@ test('every SDK request field is in the options table, and only supported ones p
     'content_safety',
     'content_safety_confidence',
     'custom_spelling',
+    'disfluencies',
     'dual_channel',
     'entity_detection',
     'filter_profanity',

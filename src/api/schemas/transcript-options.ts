@@ -100,7 +100,7 @@ export const TRANSCRIPT_OPTIONS = {
   boost_param: supported(Type.Union([Type.Literal('low'), Type.Literal('default'), Type.Literal('high')])),
   keyterms_prompt: supported(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: 'Key terms to favour' })),
   // Not available in this build.
-  disfluencies: feature('Keep filler words (not supported yet)'),
+  disfluencies: supported(bool('Keep filler words ("um", "uh", "hmm"); left out by default')),
   speaker_options: supported(
     Type.Object(
       {

@@ -21,6 +21,7 @@ interface TranscribeFlags extends IntelligenceFlags {
   speakers?: boolean;
   speakersExpected?: number;
   multichannel?: boolean;
+  disfluencies?: boolean;
   punctuate: boolean;
   wordBoost?: string[];
   boostParam?: 'low' | 'default' | 'high';
@@ -40,6 +41,7 @@ export function registerTranscribeCommand(program: Command): void {
     .option('--speakers', 'label speakers (diarization)')
     .option('--speakers-expected <n>', 'how many speakers there are, when known; implies --speakers', positiveInt)
     .option('--multichannel', 'transcribe each channel apart (a call: agent left, customer right); speakers 1A, 2A, …')
+    .option('--disfluencies', 'keep filler words ("um", "uh", "hmm"), left out by default')
     .option('--no-punctuate', 'keep the engine’s raw words: no punctuation, casing or number formatting')
     .option('--word-boost <terms>', 'comma-separated words or phrases to favour (names, jargon)', (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean))
     .addOption(new Option('--boost-param <level>', 'how strongly to favour --word-boost terms').choices(['low', 'default', 'high']));
@@ -102,6 +104,7 @@ function featureOptions(flags: TranscribeFlags): FeatureOptions {
     speaker_labels: flags.speakers || flags.speakersExpected !== undefined,
     speakers_expected: flags.speakersExpected ?? null,
     multichannel: flags.multichannel ?? null,
+    disfluencies: flags.disfluencies ?? null,
     redact_pii: redaction !== undefined,
     redact_pii_policies: redaction?.policies ?? null,
     redact_pii_sub: redaction?.substitution ?? null,
