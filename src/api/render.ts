@@ -1,4 +1,4 @@
-import { intelligenceOf, transcriptOf } from '../queue/stored-result.js';
+import { intelligenceOf, transcriptOf, unredactedOf } from '../queue/stored-result.js';
 import {
   DELETED_AUDIO_URL,
   DELETED_TEXT,
@@ -34,6 +34,11 @@ export function renderTranscript(record: TranscriptRecord, lastDelivery: Webhook
   } as AssemblyAiExtra;
   const transcript = record.deletedAt ? null : transcriptOf(record.result);
   const json: Record<string, unknown> = { ...toAssemblyAiJson(transcript, extra), ...(transcript ? intelligenceOf(record.result) : {}) };
+  const unredacted = record.deletedAt ? null : unredactedOf(record.result);
+  if (unredacted) {
+    const { text, words, utterances } = toAssemblyAiJson(unredacted, extra);
+    Object.assign(json, { unredacted_text: text, unredacted_words: words, unredacted_utterances: utterances });
+  }
   if (record.deletedAt) {
     json.text = DELETED_TEXT;
     json.audio_duration = record.audioDuration;

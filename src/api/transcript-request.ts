@@ -88,6 +88,12 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
   }
   // Missing, unknown or unsupported policy names are refused now rather than failing the job later.
   if (options.redact_pii === true) checkPolicies((options.redact_pii_policies as string[] | undefined) ?? []);
+  if (options.redact_pii_return_unredacted === true && options.redact_pii !== true) {
+    throw new EarshotError('invalid_request', 'redact_pii_return_unredacted needs redact_pii: true.');
+  }
+  if (options.keyterms_prompt_options !== undefined && options.keyterms_prompt === undefined) {
+    throw new EarshotError('invalid_request', 'keyterms_prompt_options needs keyterms_prompt.');
+  }
   if (options.redact_pii_audio === true && options.redact_pii !== true) {
     throw new EarshotError('invalid_request', 'redact_pii_audio needs redact_pii: true.');
   }

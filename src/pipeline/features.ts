@@ -34,6 +34,7 @@ export interface FeatureOptions extends AnalyzeOptions {
   dual_channel?: boolean | null;
   speech_threshold?: number | null;
   disfluencies?: boolean | null;
+  redact_pii_return_unredacted?: boolean | null;
 }
 
 /** Whether the request asks for each channel apart (channels.ts). */
@@ -55,6 +56,8 @@ export interface FeatureResult {
   intelligence: IntelligenceResult;
   /** MP3 of the audio with PII bleeped (`redact_pii_audio`), to be served from memory. */
   redactedAudio?: Buffer;
+  /** The transcript before redaction, when `redact_pii_return_unredacted` asks for it too. */
+  unredacted?: Transcript;
 }
 
 export const FEATURES_OUTPUT = 'features';
@@ -177,14 +180,16 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
 
   stages.push({
     name: FEATURES_OUTPUT,
-    inputs: audioCopy ? ['redacted', 'intelligence', 'redactedAudio'] : ['redacted', 'intelligence'],
+    inputs: audioCopy ? ['labelled', 'redacted', 'intelligence', 'redactedAudio'] : ['labelled', 'redacted', 'intelligence'],
     run: (v): FeatureResult => {
       const transcript = (v.redacted as { transcript: Transcript }).transcript;
+      const unredacted = options.redact_pii === true && options.redact_pii_return_unredacted === true ? (v.labelled as Transcript) : undefined;
       return {
         transcript,
         utterances: speakers ? (transcript.utterances ?? []) : channels ? toUtterances(transcript.words) : null,
         intelligence: v.intelligence as IntelligenceResult,
         redactedAudio: v.redactedAudio as Buffer | undefined,
+        ...(unredacted ? { unredacted } : {}),
       };
     },
   });

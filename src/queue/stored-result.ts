@@ -14,10 +14,23 @@ export interface StoredResult extends TranscriptResult {
   transcript: Transcript;
   /** The audio-intelligence fields the request asked for (summary, chapters, …), AssemblyAI's shapes. */
   intelligence?: IntelligenceResult;
+  /** The transcript before PII redaction (`redact_pii_return_unredacted`), sealed like the rest. */
+  unredacted?: Transcript;
 }
 
-export function toStoredResult(transcript: Transcript, intelligence?: IntelligenceResult): StoredResult {
-  return { format: RESULT_FORMAT, transcript, ...(intelligence && Object.keys(intelligence).length > 0 ? { intelligence } : {}) };
+export function toStoredResult(transcript: Transcript, intelligence?: IntelligenceResult, unredacted?: Transcript): StoredResult {
+  return {
+    format: RESULT_FORMAT,
+    transcript,
+    ...(intelligence && Object.keys(intelligence).length > 0 ? { intelligence } : {}),
+    ...(unredacted ? { unredacted } : {}),
+  };
+}
+
+/** The unredacted transcript kept beside the redacted one, when the request asked for it. */
+export function unredactedOf(result: TranscriptResult | null): Transcript | null {
+  if (!result || result.format !== RESULT_FORMAT) return null;
+  return (result as StoredResult).unredacted ?? null;
 }
 
 /** The intelligence results in a stored result (none for results stored before they existed). */

@@ -261,9 +261,9 @@ export class TranscriptWorker {
 
   /** Conditional on `processing`: of two workers that both ran a job, one write wins, and only that one sends the webhook. */
   private async complete(job: TranscriptJob, result: FeatureResult, started: number, logger: WorkerLogger): Promise<void> {
-    const { transcript, intelligence, redactedAudio } = result;
+    const { transcript, intelligence, redactedAudio, unredacted } = result;
     if (redactedAudio) await this.options.redactedAudio?.put(job.projectId, job.id, redactedAudio);
-    if (await this.options.store.completeTranscript(job.id, { result: toStoredResult(transcript, intelligence), audioDuration: transcript.durationMs / 1000 })) {
+    if (await this.options.store.completeTranscript(job.id, { result: toStoredResult(transcript, intelligence, unredacted), audioDuration: transcript.durationMs / 1000 })) {
       logger.info(`transcript ${job.id} completed in ${Date.now() - started} ms (${(transcript.durationMs / 1000).toFixed(1)} s of audio)`);
       this.options.onJobEvent?.({ type: 'completed', transcriptId: job.id, audioSeconds: transcript.durationMs / 1000, processingSeconds: (Date.now() - started) / 1000 });
       await this.notify(job, 'completed');
@@ -410,6 +410,7 @@ export function pipelineOptions(options: TranscriptOptions, signal?: AbortSignal
     word_boost: options.word_boost as string[] | undefined,
     boost_param: options.boost_param as string | undefined,
     keyterms_prompt: options.keyterms_prompt as string[] | undefined,
+    keyterms_prompt_options: options.keyterms_prompt_options as { keyterms_match_strength?: string } | undefined,
   });
   const prompt = typeof options.prompt === 'string' ? options.prompt : undefined;
   return { signal, vocabulary, prompt, ...(range.startMs !== undefined || range.endMs !== undefined ? { range } : {}) };

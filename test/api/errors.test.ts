@@ -74,11 +74,11 @@ describe('API errors', () => {
 
   test('unsupported options are refused with a 400 naming each; false and null are accepted', async () => {
     const refused = await s.call('POST', '/v2/transcript', {
-      body: { audio_url: uploadUrl, custom_topics: true, redact_pii_return_unredacted: true, language_detection: true, speaker_labels: true },
+      body: { audio_url: uploadUrl, custom_topics: true, language_detection: true, speaker_labels: true },
     });
     assert.equal(refused.status, 400);
-    assert.match(refused.json.error, /not supported by this server yet: custom_topics, redact_pii_return_unredacted, language_detection\./);
-    for (const name of ['custom_topics', 'redact_pii_return_unredacted', 'language_detection']) {
+    assert.match(refused.json.error, /not supported by this server yet: custom_topics, language_detection\./);
+    for (const name of ['custom_topics', 'language_detection']) {
       assert.ok(refused.json.error.includes(name), `${name} named in: ${refused.json.error}`);
     }
     for (const [name, value] of [

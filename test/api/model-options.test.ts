@@ -72,3 +72,23 @@ test('speaker_options bounds the number of speakers diarization may find', async
     /min_speakers_expected \(3\) is more than max_speakers_expected \(2\)/,
   );
 });
+
+test('redact_pii_return_unredacted: the redacted transcript plus the unredacted text, words and utterances', async () => {
+  const named = librivoxClips()[0]; // "… mister john dashwood …"
+  const done = await client.transcripts.transcribe(
+    { audio: named.path, redact_pii: true, redact_pii_policies: ['person_name'], redact_pii_sub: 'entity_name', redact_pii_return_unredacted: true, speaker_labels: true },
+    polling,
+  );
+  assert.equal(done.status, 'completed', done.error);
+  assert.match(done.text!, /\[PERSON_NAME\]/);
+  assert.doesNotMatch(JSON.stringify({ text: done.text, words: done.words, utterances: done.utterances }), /john/i);
+  assert.match(done.unredacted_text!, /john/i);
+  assert.doesNotMatch(done.unredacted_text!, /PERSON_NAME/);
+  assert.ok(done.unredacted_words!.some((w) => /john/i.test(w.text)));
+  assert.ok(done.unredacted_utterances!.length >= 1 && done.unredacted_utterances!.every((u) => u.speaker));
+  const plain = await client.transcripts.transcribe({ audio: named.path, redact_pii: true, redact_pii_policies: ['person_name'] }, polling);
+  assert.equal(plain.unredacted_text, undefined, 'only when asked for');
+
+  const upload = await client.files.upload(named.path);
+  await assert.rejects(client.transcripts.submit({ audio_url: upload, redact_pii_return_unredacted: true }), /needs redact_pii: true/);
+});

@@ -210,3 +210,9 @@ describe('whisper engine with a vocabulary', () => {
     assert.notDeepEqual(withVocabulary.text, plain.text, 'the prompt changes what this model decodes');
   });
 });
+
+test('keyterms_prompt_options: a high match strength boosts high unless boost_param says otherwise', () => {
+  assert.equal(vocabularyFromRequest({ keyterms_prompt: ['Dashwood'] })?.boost, 'default');
+  assert.equal(vocabularyFromRequest({ keyterms_prompt: ['Dashwood'], keyterms_prompt_options: { keyterms_match_strength: 'high' } })?.boost, 'high');
+  assert.equal(vocabularyFromRequest({ keyterms_prompt: ['Dashwood'], keyterms_prompt_options: { keyterms_match_strength: 'high' }, boost_param: 'low' })?.boost, 'low');
+});

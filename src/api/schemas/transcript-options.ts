@@ -113,8 +113,13 @@ export const TRANSCRIPT_OPTIONS = {
   custom_topics: feature('Custom topics (not supported yet)'),
   topics: setting(strings('Custom topics')),
   redact_pii_audio_quality: setting(Type.String()),
-  redact_pii_return_unredacted: feature('Unredacted copy (not supported yet)'),
-  keyterms_prompt_options: setting(Type.Object({})),
+  redact_pii_return_unredacted: supported(bool('Also return unredacted_text, unredacted_words and unredacted_utterances (with redact_pii)')),
+  keyterms_prompt_options: supported(
+    Type.Object(
+      { keyterms_match_strength: Type.Optional(Type.Union([Type.Literal('standard'), Type.Literal('high'), Type.Null()])) },
+      { additionalProperties: false, description: 'How strongly keyterms_prompt terms are favoured: standard or high' },
+    ),
+  ),
   prompt: supported(Type.String({ maxLength: 4000, description: 'Context for the speech model (engines that take a prompt: whisper)' })),
   temperature: setting(Type.Number()),
   speech_models: supported(

@@ -57,9 +57,16 @@ export function normalizeVocabulary(vocabulary: Vocabulary): Vocabulary {
  * `keyterms_prompt` are merged (both are lists of terms to favour), `boost_param` sets the
  * strength. Undefined when there are no terms.
  */
-export function vocabularyFromRequest(request: { word_boost?: string[] | null; boost_param?: string | null; keyterms_prompt?: string[] | null }): Vocabulary | undefined {
+export function vocabularyFromRequest(request: {
+  word_boost?: string[] | null;
+  boost_param?: string | null;
+  keyterms_prompt?: string[] | null;
+  /** `keyterms_match_strength: "high"` boosts like `boost_param: "high"`; an explicit boost_param wins. */
+  keyterms_prompt_options?: { keyterms_match_strength?: string | null } | null;
+}): Vocabulary | undefined {
   const words = [...(request.word_boost ?? []), ...(request.keyterms_prompt ?? [])];
-  const vocabulary = normalizeVocabulary({ words, boost: (request.boost_param ?? 'default') as BoostLevel });
+  const strength = request.keyterms_prompt_options?.keyterms_match_strength === 'high' ? 'high' : 'default';
+  const vocabulary = normalizeVocabulary({ words, boost: (request.boost_param ?? strength) as BoostLevel });
   return vocabulary.words.length > 0 ? vocabulary : undefined;
 }
 
