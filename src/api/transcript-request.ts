@@ -94,6 +94,9 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
   if (options.keyterms_prompt_options !== undefined && options.keyterms_prompt === undefined) {
     throw new EarshotError('invalid_request', 'keyterms_prompt_options needs keyterms_prompt.');
   }
+  if (options.redact_pii_audio_quality !== undefined && options.redact_pii_audio !== true) {
+    throw new EarshotError('invalid_request', 'redact_pii_audio_quality needs redact_pii_audio: true.');
+  }
   if (options.redact_pii_audio === true && options.redact_pii !== true) {
     throw new EarshotError('invalid_request', 'redact_pii_audio needs redact_pii: true.');
   }

@@ -35,6 +35,8 @@ export interface FeatureOptions extends AnalyzeOptions {
   speech_threshold?: number | null;
   disfluencies?: boolean | null;
   redact_pii_return_unredacted?: boolean | null;
+  /** AssemblyAI's name for the redacted copy's format: "mp3" (default) or "wav". */
+  redact_pii_audio_quality?: string | null;
 }
 
 /** Whether the request asks for each channel apart (channels.ts). */
@@ -54,7 +56,7 @@ export interface FeatureResult {
   transcript: Transcript;
   utterances: Utterance[] | null;
   intelligence: IntelligenceResult;
-  /** MP3 of the audio with PII bleeped (`redact_pii_audio`), to be served from memory. */
+  /** The audio with PII bleeped (`redact_pii_audio`), MP3 or WAV, to be served from memory. */
   redactedAudio?: Buffer;
   /** The transcript before redaction, when `redact_pii_return_unredacted` asks for it too. */
   unredacted?: Transcript;
@@ -173,7 +175,7 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
         const spans = (v.redacted as { spans: PiiSpan[] }).spans;
         const durationMs = (v.transcript as Transcript).durationMs;
         const speech = v.taps![audioCopy.name] as SpeechSegment[];
-        return encodeRedactedAudio(bleepAudio(timeline(speech, durationMs), spans), 'mp3');
+        return encodeRedactedAudio(bleepAudio(timeline(speech, durationMs), spans), options.redact_pii_audio_quality === 'wav' ? 'wav' : 'mp3');
       },
     });
   }

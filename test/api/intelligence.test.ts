@@ -98,3 +98,19 @@ test('redact_pii hides the name in the text and in the results; the bleeped audi
   await client.transcripts.delete(done.id);
   assert.equal((await fetch(redacted_audio_url)).status, 404);
 });
+
+test('redact_pii_audio_quality "wav": the bleeped copy downloads as WAV', async () => {
+  const clip = librivoxClips()[0];
+  const done = await client.transcripts.transcribe(
+    { audio: clip.path, redact_pii: true, redact_pii_policies: ['person_name'], redact_pii_audio: true, redact_pii_audio_quality: 'wav' },
+    polling,
+  );
+  assert.equal(done.status, 'completed', done.error);
+  const { redacted_audio_url } = await client.transcripts.redactedAudio(done.id);
+  assert.match(redacted_audio_url, /\.wav$/);
+  const response = await fetch(redacted_audio_url);
+  assert.equal(response.headers.get('content-type'), 'audio/wav');
+  const bytes = Buffer.from(await response.arrayBuffer());
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RIFF');
+  assert.ok(Math.abs((bytes.length - 44) / 32000 - done.audio_duration!) < 0.1);
+});

@@ -41,6 +41,7 @@ test('every SDK request field is in the options table, and only supported ones p
     'punctuate',
     'redact_pii',
     'redact_pii_audio',
+    'redact_pii_audio_quality',
     'redact_pii_policies',
     'redact_pii_return_unredacted',
     'redact_pii_sub',

@@ -100,7 +100,9 @@ export const exportRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
       if (!token) {
         throw new EarshotError('invalid_request', `Transcript ${id} has no redacted audio: it was not requested (redact_pii_audio), or it expired an hour after the job.`);
       }
-      return { status: 'redacted_audio_ready', redacted_audio_url: `${baseUrlOf(request, deps)}/v2/redacted-audio/${token}.mp3` };
+      const record = await deps.store.getTranscript(projectOf(request), id);
+      const extension = record?.options?.redact_pii_audio_quality === 'wav' ? 'wav' : 'mp3';
+      return { status: 'redacted_audio_ready', redacted_audio_url: `${baseUrlOf(request, deps)}/v2/redacted-audio/${token}.${extension}` };
     },
   );
 };
@@ -114,9 +116,10 @@ export const redactedAudioFileRoute: FastifyPluginAsync<ApiDeps> = async (app, d
     '/v2/redacted-audio/:file',
     { schema: { tags, summary: 'Download a redacted audio file (the URL from /redacted-audio)', params: Type.Object({ file: Type.String() }) } },
     async (request, reply) => {
-      const bytes = await deps.redactedAudio.file(request.params.file.replace(/\.mp3$/, ''));
+      const bytes = await deps.redactedAudio.file(request.params.file.replace(/\.(mp3|wav)$/, ''));
       if (!bytes) throw new EarshotError('not_found', 'This redacted audio does not exist or has expired; ask /v2/transcript/:id/redacted-audio for a fresh URL within an hour of the job.');
-      return reply.type('audio/mpeg').header('cache-control', 'private, no-store').send(bytes);
+      const wav = bytes.subarray(0, 4).toString('latin1') === 'RIFF';
+      return reply.type(wav ? 'audio/wav' : 'audio/mpeg').header('cache-control', 'private, no-store').send(bytes);
     },
   );
 };

@@ -112,7 +112,7 @@ export const TRANSCRIPT_OPTIONS = {
   ),
   custom_topics: feature('Custom topics (not supported yet)'),
   topics: setting(strings('Custom topics')),
-  redact_pii_audio_quality: setting(Type.String()),
+  redact_pii_audio_quality: supported(Type.Union([Type.Literal('mp3'), Type.Literal('wav')], { description: 'Format of the redacted audio: mp3 (default) or wav' })),
   redact_pii_return_unredacted: supported(bool('Also return unredacted_text, unredacted_words and unredacted_utterances (with redact_pii)')),
   keyterms_prompt_options: supported(
     Type.Object(
