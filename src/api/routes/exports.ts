@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { EarshotError } from '../../errors.js';
 import { transcriptOf } from '../../queue/stored-result.js';
+import type { TranscriptRecord } from '../../store/store.js';
 import { toParagraphsResponse, toSentencesResponse } from '../../transcript/assemblyai-views.js';
 import { toSrt } from '../../transcript/format-srt.js';
 import { toVtt } from '../../transcript/format-vtt.js';
@@ -18,8 +19,8 @@ type IdParams = Static<typeof TranscriptIdParams>;
 
 /** Views of a completed transcript: sentences, paragraphs, SRT, WebVTT, word search. */
 export const exportRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
-  /** The transcript behind a view; 404 for another project's id, 400 until it is completed. */
-  const completed = async (request: FastifyRequest<{ Params: IdParams }>): Promise<Transcript> => {
+  /** The record and transcript behind a view; 404 for another project's id, 400 until it is completed. */
+  const completedRecord = async (request: FastifyRequest<{ Params: IdParams }>): Promise<{ record: TranscriptRecord; transcript: Transcript }> => {
     const id = request.params.transcript_id;
     const record = await deps.store.getTranscript(projectOf(request), id);
     if (!record) throw new EarshotError('not_found', `Transcript ${id} not found.`);
@@ -28,8 +29,9 @@ export const exportRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
     if (record.status !== 'completed' || !transcript) {
       throw new EarshotError('invalid_request', `Transcript ${id} is ${record.status}; this view is available once it is completed.`);
     }
-    return transcript;
+    return { record, transcript };
   };
+  const completed = async (request: FastifyRequest<{ Params: IdParams }>): Promise<Transcript> => (await completedRecord(request)).transcript;
 
   const json = { security: apiKeySecurity, params: TranscriptIdParams, tags };
 
@@ -95,13 +97,12 @@ export const exportRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
     },
     async (request) => {
       const id = request.params.transcript_id;
-      await completed(request);
+      const { record } = await completedRecord(request);
       const token = await deps.redactedAudio.tokenFor(projectOf(request), id);
       if (!token) {
         throw new EarshotError('invalid_request', `Transcript ${id} has no redacted audio: it was not requested (redact_pii_audio), or it expired an hour after the job.`);
       }
-      const record = await deps.store.getTranscript(projectOf(request), id);
-      const extension = record?.options?.redact_pii_audio_quality === 'wav' ? 'wav' : 'mp3';
+      const extension = record.options?.redact_pii_audio_quality === 'wav' ? 'wav' : 'mp3';
       return { status: 'redacted_audio_ready', redacted_audio_url: `${baseUrlOf(request, deps)}/v2/redacted-audio/${token}.${extension}` };
     },
   );
