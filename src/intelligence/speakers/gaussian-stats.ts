@@ -29,13 +29,10 @@ export function addStats(into: Float64Array, other: ArrayLike<number>): void {
 }
 
 /**
- * Negative log-likelihood of a cluster's frames under its own maximum-likelihood Gaussian, up to
- * constants: n/2 · log det Σ. The covariance gets a small ridge so a cluster of a few frames
- * cannot fake a near-zero determinant.
+ * Mean and covariance of `n` frames' statistics, the covariance with a small ridge so a cluster
+ * of a few frames cannot fake a near-zero determinant.
  */
-export function clusterCost(stats: ArrayLike<number>): number {
-  const n = stats[0];
-  if (n <= 0) return 0;
+function ridgedGaussian(stats: ArrayLike<number>, n: number): { mean: Float64Array; cov: Float64Array } {
   const mean = new Float64Array(STATS_DIM);
   for (let i = 0; i < STATS_DIM; i++) mean[i] = stats[1 + i] / n;
   const cov = new Float64Array(STATS_DIM * STATS_DIM);
@@ -50,6 +47,18 @@ export function clusterCost(stats: ArrayLike<number>): number {
   }
   const ridge = Math.max(1e-6, (0.01 * trace) / STATS_DIM);
   for (let i = 0; i < STATS_DIM; i++) cov[i * STATS_DIM + i] += ridge;
+  return { mean, cov };
+}
+
+/**
+ * Negative log-likelihood of a cluster's frames under its own maximum-likelihood Gaussian, up to
+ * constants: n/2 · log det Σ. The covariance gets a small ridge so a cluster of a few frames
+ * cannot fake a near-zero determinant.
+ */
+export function clusterCost(stats: ArrayLike<number>): number {
+  const n = stats[0];
+  if (n <= 0) return 0;
+  const { mean, cov } = ridgedGaussian(stats, n);
   return (n / 2) * logDet(cov, STATS_DIM);
 }
 
@@ -114,20 +123,7 @@ export interface FittedGaussian {
 /** The maximum-likelihood Gaussian of the statistics, with the same ridge as clusterCost. */
 export function fitGaussian(stats: ArrayLike<number>): FittedGaussian {
   const n = Math.max(stats[0], 1e-9);
-  const mean = new Float64Array(STATS_DIM);
-  for (let i = 0; i < STATS_DIM; i++) mean[i] = stats[1 + i] / n;
-  const cov = new Float64Array(STATS_DIM * STATS_DIM);
-  let k = 1 + STATS_DIM;
-  let trace = 0;
-  for (let i = 0; i < STATS_DIM; i++) {
-    for (let j = i; j < STATS_DIM; j++) {
-      const v = stats[k++] / n - mean[i] * mean[j];
-      cov[i * STATS_DIM + j] = cov[j * STATS_DIM + i] = v;
-    }
-    trace += cov[i * STATS_DIM + i];
-  }
-  const ridge = Math.max(1e-6, (0.01 * trace) / STATS_DIM);
-  for (let i = 0; i < STATS_DIM; i++) cov[i * STATS_DIM + i] += ridge;
+  const { mean, cov } = ridgedGaussian(stats, n);
   return { mean, precision: invert(cov, STATS_DIM), logDet: logDet(cov, STATS_DIM) };
 }
 
