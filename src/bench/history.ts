@@ -1,6 +1,7 @@
 /**
  * The benchmark history (issue #8 item 2): one JSON object per line, appended by every
- * `earshot bench` run, read by `earshot bench report`. Append-only JSON Lines so concurrent runs
+ * `earshot bench` run, read by `earshot bench report`; `earshot eval --intelligence` (issue 17)
+ * appends its quality figures to the same file as `earshot-quality/1` lines. Append-only JSON Lines so concurrent runs
  * and crashes cannot corrupt earlier records, and a damaged line costs only itself.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
@@ -34,12 +35,26 @@ export interface BenchRecord {
   label?: string;
 }
 
+export const QUALITY_FORMAT = 'earshot-quality/1';
+
+/** Quality figures of one `earshot eval --intelligence` run: fractions, higher F1/overlap is better, lower DER. */
+export interface QualityRecord {
+  format: typeof QUALITY_FORMAT;
+  date: string;
+  earshotVersion: string;
+  kind: 'intelligence';
+  /** The reference set (folder) the figures were measured on. */
+  source: string;
+  figures: Record<string, number>;
+  label?: string;
+}
+
 /** `$EARSHOT_DATA_DIR/bench-history.jsonl`, by default `./.earshot/bench-history.jsonl`. */
 export function defaultHistoryPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(resolve(env.EARSHOT_DATA_DIR || '.earshot'), 'bench-history.jsonl');
 }
 
-export async function appendRecord(path: string, record: BenchRecord): Promise<void> {
+export async function appendRecord(path: string, record: BenchRecord | QualityRecord): Promise<void> {
   await mkdir(dirname(resolve(path)), { recursive: true });
   // One write of one line: appends of a few hundred bytes are atomic on local filesystems.
   await appendFile(path, JSON.stringify(record) + '\n');
@@ -47,6 +62,8 @@ export async function appendRecord(path: string, record: BenchRecord): Promise<v
 
 export interface History {
   records: BenchRecord[];
+  /** `earshot eval --intelligence` figures, oldest first. */
+  quality: QualityRecord[];
   /** 1-based line numbers that were not valid records (skipped). */
   skippedLines: number[];
 }
@@ -68,19 +85,23 @@ export async function readHistory(path: string): Promise<History> {
 
 export function parseHistory(text: string): History {
   const records: BenchRecord[] = [];
+  const quality: QualityRecord[] = [];
   const skippedLines: number[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     try {
       const value = JSON.parse(line) as Partial<BenchRecord>;
       if (isRecord(value)) records.push(value);
+      else if (isQualityRecord(value)) quality.push(value);
       else skippedLines.push(i + 1);
     } catch {
       skippedLines.push(i + 1);
     }
   });
-  records.sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
-  return { records, skippedLines };
+  const byDate = (a: { date: string }, b: { date: string }) => Date.parse(a.date) - Date.parse(b.date);
+  records.sort(byDate);
+  quality.sort(byDate);
+  return { records, quality, skippedLines };
 }
 
 function isRecord(v: Partial<BenchRecord>): v is BenchRecord {
@@ -93,6 +114,20 @@ function isRecord(v: Partial<BenchRecord>): v is BenchRecord {
     typeof v.date === 'string' &&
     !Number.isNaN(Date.parse(v.date)) &&
     [v.rtf, v.throughput, v.peakRssMiB].every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
+}
+
+function isQualityRecord(v: unknown): v is QualityRecord {
+  const r = v as Partial<QualityRecord> | null;
+  return (
+    r !== null &&
+    typeof r === 'object' &&
+    r.format === QUALITY_FORMAT &&
+    typeof r.date === 'string' &&
+    !Number.isNaN(Date.parse(r.date)) &&
+    typeof r.figures === 'object' &&
+    r.figures !== null &&
+    Object.values(r.figures).every((n) => typeof n === 'number')
   );
 }
 

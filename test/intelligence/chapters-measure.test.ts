@@ -21,7 +21,7 @@ import type { Transcript } from '../../src/transcript/model.js';
 import { parseTranscript } from '../../src/transcript/parse.js';
 import { formatClock } from '../../src/transcript/timecode.js';
 import { buildPodcast, type PodcastReference } from '../fixtures/chapters/build-podcast.js';
-import { scoreBoundaries, type BoundaryScore } from './helpers/boundaries.js';
+import { boundaryF1 as f1, scoreBoundaries, type BoundaryScore } from '../../src/eval/intelligence/boundaries.js';
 import { injectErrors } from './helpers/noise.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/chapters/', import.meta.url));
@@ -52,10 +52,6 @@ async function measure(transcript: Transcript, ref: PodcastReference = reference
   });
   const named = headlines.filter((h) => !h.endsWith('names no topic word')).length;
   return { chapters, score, named, headlines };
-}
-
-function f1(s: BoundaryScore): number {
-  return s.precision + s.recall === 0 ? 0 : (2 * s.precision * s.recall) / (s.precision + s.recall);
 }
 
 function report(t: TestContext, name: string, m: Measured): void {

@@ -4,12 +4,16 @@
  * character error rates per file, per condition and overall, optionally gated against an earlier
  * run, and with `--against-raw` beside those of the raw engine on the same files (issue #19).
  * Exit codes: 0 fine, 3 regression past the allowance, 1 a coded error (bad manifest, engine not
- * ready). `earshot eval --diarization` scores speaker labels on real-voice conversations instead
- * (issue 17). docs/evaluation.md.
+ * ready). `earshot eval --diarization` scores speaker labels on real-voice conversations instead,
+ * and `earshot eval --intelligence [DIR]` chapters against reference chapters plus the speaker
+ * labels' DER, kept in the bench history (issue 17). docs/evaluation.md.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
+import { appendRecord, defaultHistoryPath, QUALITY_FORMAT } from '../../bench/history.js';
 import { EarshotError } from '../../errors.js';
 import { cardName } from '../../engines/models/card.js';
 import { ModelRegistry } from '../../engines/models/registry.js';
@@ -17,6 +21,7 @@ import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
 import { formatConditionTable } from '../../eval/conditions.js';
 import { evaluateDiarization, formatDiarization } from '../../eval/diarization/evaluate.js';
 import { evaluate } from '../../eval/evaluate.js';
+import { evaluateIntelligence, formatIntelligence, qualityFigures } from '../../eval/intelligence/evaluate.js';
 import { compareResults, formatComparison } from '../../eval/gate.js';
 import { readManifest } from '../../eval/manifest.js';
 import { assertRawComparable, rawEngineFor } from '../../eval/raw-engine.js';
@@ -34,6 +39,10 @@ export interface EvalCommandIO {
 interface EvalFlags {
   manifest?: string;
   diarization?: boolean;
+  intelligence?: string | boolean;
+  history?: string;
+  label?: string;
+  der: boolean;
   turnMs?: number;
   engine: string;
   model?: string;
@@ -51,6 +60,10 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
     .description('word/character error rate of an engine and model on a manifest of audio + reference text, with an optional regression gate')
     .option('--manifest <file>', 'JSON Lines: {"audio": path or URL, "text": reference} per line (relative paths from the manifest\'s folder)')
     .option('--diarization', 'instead of WER: speaker diarization on real-voice conversations built from pocketsphinx-testdata and the JFK clip (DER, speaker count)')
+    .option('--intelligence [dir]', 'instead of WER: chapters on a folder of transcripts with reference chapters (boundary F1 within ±60 s, title term overlap; default: the repository\'s eval/sets/intelligence) and DER on the real-voice conversations')
+    .option('--history <file>', 'with --intelligence: the bench history to append the figures to (default $EARSHOT_DATA_DIR/bench-history.jsonl)')
+    .option('--label <text>', 'with --intelligence: free text stored with the figures in the history')
+    .option('--no-der', 'with --intelligence: chapters only, without the speaker labels on the real-voice conversations')
     .option('--turn-ms <ms>', 'with --diarization: cut the voices into turns of about this length (default 2500), to see how the figures hold on another build', positiveInteger)
     .option('-e, --engine <name>', 'speech engine (see `earshot engines`)', DEFAULT_ENGINE)
     .option('-m, --model <name>', 'model name or path (default: the engine\'s default model)')
@@ -58,7 +71,7 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
     .option('--baseline <file>', 'results of an earlier `earshot eval --output` to compare with')
     .option('--max-regression <points>', 'with --baseline: WER percentage points the run may be worse by before it fails (exit 3)', nonNegative, 0.5)
     .option('--json', 'print the results JSON instead of tables')
-    .option('--no-record', "don't store the measured WER on the model's card (`earshot models list`)")
+    .option('--no-record', "don't store the measured WER on the model's card (`earshot models list`), or with --intelligence the figures in the bench history")
     .option('--against-raw', 'also transcribe every file with pocketsphinx_continuous (same model) and print both WERs per condition and overall')
     .action(async (flags: EvalFlags) => {
       const print = (text: string) => io.stdout.write(text + '\n');
@@ -68,7 +81,19 @@ export function registerEvalCommand(program: Command, io: EvalCommandIO = { stdo
         print(flags.json ? JSON.stringify(result, null, 2) : formatDiarization(result));
         return;
       }
-      if (!flags.manifest) throw new EarshotError('invalid_request', 'earshot eval needs --manifest FILE (or --diarization).');
+      if (flags.intelligence) {
+        const dir = resolve(typeof flags.intelligence === 'string' ? flags.intelligence : defaultReferenceSet());
+        const result = await evaluateIntelligence(dir, { diarization: flags.der });
+        if (flags.output) await writeFile(flags.output, JSON.stringify(result, null, 2) + '\n');
+        if (flags.record) {
+          const history = flags.history ?? defaultHistoryPath();
+          await appendRecord(history, { format: QUALITY_FORMAT, date: result.date, earshotVersion: result.earshotVersion, kind: 'intelligence', source: dir, figures: qualityFigures(result), ...(flags.label ? { label: flags.label } : {}) });
+          io.stderr.write(`earshot: figures appended to ${history}\n`);
+        }
+        print(flags.json ? JSON.stringify(result, null, 2) : formatIntelligence(result));
+        return;
+      }
+      if (!flags.manifest) throw new EarshotError('invalid_request', 'earshot eval needs --manifest FILE (or --diarization, or --intelligence [DIR]).');
       if (flags.againstRaw) assertRawComparable(flags.engine);
       const entries = await readManifest(flags.manifest);
       // Read the baseline first: a typo in its path should fail before minutes of decoding.
@@ -152,6 +177,13 @@ async function recordOnCard(results: EvalResults, io: EvalCommandIO): Promise<vo
     // A model given by path has no card; that is not a failure of the evaluation.
     if ((error as { code?: string }).code !== 'model_unknown') io.stderr.write(`earshot: the WER was not stored on the model card: ${(error as Error).message}\n`);
   }
+}
+
+/** The reference set published in the repository; an installed package does not carry it. */
+function defaultReferenceSet(): string {
+  const dir = fileURLToPath(new URL('../../../eval/sets/intelligence/', import.meta.url));
+  if (!existsSync(dir)) throw new EarshotError('invalid_request', `No chapter reference set at ${dir}: pass --intelligence DIR (transcripts with NAME.chapters.json beside them, see docs/evaluation.md).`);
+  return dir;
 }
 
 function positiveInteger(value: string): number {

@@ -35,3 +35,8 @@ export function scoreBoundaries(hypotheses: readonly number[], references: reado
     references: references.length,
   };
 }
+
+/** The harmonic mean of precision and recall; 0 when both are 0. */
+export function boundaryF1(s: Pick<BoundaryScore, 'precision' | 'recall'>): number {
+  return s.precision + s.recall === 0 ? 0 : (2 * s.precision * s.recall) / (s.precision + s.recall);
+}
