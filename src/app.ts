@@ -133,6 +133,7 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       maxUploadBytes: config.maxUploadBytes,
       allowPrivateNetworks: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
+      httpLimits: config.http,
       logger,
       observability: {
         metrics: observability.metrics,
@@ -141,7 +142,7 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
         adminKeys: config.adminKeys,
       },
     });
-    const realtime = await mountRealtime(app, config, { store, logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) } });
+    const realtime = await mountRealtime(app, config, { store, httpLimits: config.http, logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) } });
     observability.metrics.observeStreams(() => realtime.realtime.activeSessions);
     cleanups.push(() => app.close());
     // Streaming sessions end before the HTTP server closes (it waits for their sockets).

@@ -3,7 +3,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { EarshotError } from '../errors.js';
+import type { HttpLimits } from '../app/config.js';
 import { requireApiKey } from './auth.js';
+import { applyHttpLimits, serverCreationOptions } from './http-limits.js';
 import type { ApiDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
 import { exportRoutes, redactedAudioFileRoute } from './routes/exports.js';
@@ -27,6 +29,8 @@ export interface ServerOptions extends ApiDeps {
   observability?: ApiObservability;
   /** The built web app's folder (served at `/`); null: none. Default: dist/web/ of this checkout. */
   webRoot?: string | null;
+  /** Timeouts and the connection cap of the HTTP server (the HTTPS one gets them in realtime/mount.ts). */
+  httpLimits?: HttpLimits;
 }
 
 /**
@@ -45,7 +49,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // A proxy's request id is kept, so its logs and ours share one id (logged as reqId).
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    ...(options.httpLimits ? { http: serverCreationOptions(options.httpLimits) } : {}),
   });
+  if (options.httpLimits) applyHttpLimits(app.server, options.httpLimits);
   app.decorateRequest('auth', null);
   installErrorHandler(app);
   installJsonParser(app);

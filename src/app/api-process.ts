@@ -107,12 +107,14 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
       maxUploadBytes: config.maxUploadBytes,
       allowPrivateNetworks: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
+      httpLimits: config.http,
       logger,
     });
     const realtime = await mountRealtime(app, config, {
       store,
       logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
       usedTokens: new RedisUsedTokens(redis, config.queuePrefix),
+      httpLimits: config.http,
     });
     closer.add(() => app.close());
     closer.add(() => realtime.close());

@@ -74,6 +74,36 @@ export interface EarshotConfig extends RealtimeSettings {
   redisTimeoutMs: number;
   /** SIGTERM: how long running jobs may take to finish before they are handed back to the queue. */
   drainMs: number;
+  /** Slow and idle HTTP clients (docs/limits.md). */
+  http: HttpLimits;
+  /** What one project may hold or ask at once (docs/limits.md); 0 turns a quota off. */
+  quotas: ProjectQuotas;
+}
+
+/** Applied to the HTTP(S) server (src/api/http-limits.ts); 0 turns a timeout off. */
+export interface HttpLimits {
+  /** From the first byte of a request to its last (headers and body): a slow-drip body is cut off here. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** An idle kept-alive connection between requests. */
+  keepAliveTimeoutMs: number;
+  /** A socket silent both ways (off by default: /v1 transcribes while the client waits). */
+  idleTimeoutMs: number;
+  /** Requests per kept-alive connection before it is closed (0: any number). */
+  maxRequestsPerSocket: number;
+  /** Open connections (WebSockets included); further ones are dropped on arrival. */
+  maxConnections: number;
+}
+
+export interface ProjectQuotas {
+  /** Transcripts queued and not yet started. */
+  queuedJobs: number;
+  /** Uploaded bytes held, waiting for or used by a job. */
+  uploadBytes: number;
+  /** /v1 requests transcribing at once (per API process). */
+  openaiRequests: number;
+  /** Requests per minute to /v1, /v2 and /v3/token (shared through Redis when scale-out is on). */
+  requestsPerMinute: number;
 }
 
 const MiB = 1024 * 1024;
@@ -128,6 +158,20 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     stalledCheckMs: num('EARSHOT_STALLED_CHECK_MS', 30_000, 500),
     redisTimeoutMs: num('EARSHOT_REDIS_TIMEOUT_MS', 5000, 100),
     drainMs: num('EARSHOT_DRAIN_SECONDS', 25, 0) * 1000,
+    http: {
+      requestTimeoutMs: num('EARSHOT_HTTP_REQUEST_TIMEOUT_SECONDS', 300, 0) * 1000,
+      headersTimeoutMs: num('EARSHOT_HTTP_HEADERS_TIMEOUT_SECONDS', 30, 0) * 1000,
+      keepAliveTimeoutMs: num('EARSHOT_HTTP_KEEP_ALIVE_SECONDS', 5, 0) * 1000,
+      idleTimeoutMs: num('EARSHOT_HTTP_IDLE_TIMEOUT_SECONDS', 0, 0) * 1000,
+      maxRequestsPerSocket: num('EARSHOT_HTTP_MAX_REQUESTS_PER_SOCKET', 1000, 0),
+      maxConnections: num('EARSHOT_HTTP_MAX_CONNECTIONS', 1024),
+    },
+    quotas: {
+      queuedJobs: num('EARSHOT_QUOTA_QUEUED_JOBS', 1000, 0),
+      uploadBytes: num('EARSHOT_QUOTA_UPLOAD_BYTES', 1024 * MiB, 0),
+      openaiRequests: num('EARSHOT_QUOTA_OPENAI_REQUESTS', 8, 0),
+      requestsPerMinute: num('EARSHOT_QUOTA_REQUESTS_PER_MINUTE', 6000, 0),
+    },
   };
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   config.dataDir = resolve(config.dataDir);

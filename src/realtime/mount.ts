@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { applyHttpLimits, serverCreationOptions } from '../api/http-limits.js';
+import type { HttpLimits } from '../app/config.js';
 import { loadSileroSession } from '../audio/vad/silero.js';
 import { DEFAULT_ENGINE, EngineCache } from '../engines/registry.js';
 import { punctuateTurn } from '../intelligence/punctuation/punctuate.js';
@@ -46,7 +48,14 @@ export interface MountedRealtime {
 export async function mountRealtime(
   app: FastifyInstance,
   settings: RealtimeSettings,
-  deps: { store: Store; logger?: RealtimeLogger; /** Default: this process's memory. */ usedTokens?: UsedTokens },
+  deps: {
+    store: Store;
+    logger?: RealtimeLogger;
+    /** Default: this process's memory. */
+    usedTokens?: UsedTokens;
+    /** Applied to the HTTPS server (Fastify's own HTTP server gets them in buildServer). */
+    httpLimits?: HttpLimits;
+  },
 ): Promise<MountedRealtime> {
   const tls = await readTls(settings);
   const tokens = new StreamTokens(settings.streamTokenSecret, Date.now, deps.usedTokens);
@@ -75,7 +84,8 @@ export async function mountRealtime(
   let server: HttpServer | HttpsServer = app.server;
   if (tls) {
     try {
-      server = createHttpsServer(tls, (req, res) => app.routing(req, res));
+      server = createHttpsServer({ ...tls, ...(deps.httpLimits ? serverCreationOptions(deps.httpLimits) : {}) }, (req, res) => app.routing(req, res));
+      if (deps.httpLimits) applyHttpLimits(server, deps.httpLimits);
     } catch (err) {
       throw new EarshotError('config_invalid', `The TLS certificate or key is not usable: ${(err as Error).message}.`);
     }
