@@ -38,6 +38,16 @@ export function decoderArgs(model: PocketsphinxModel, extra: Record<string, stri
 export const WHOLE_UTTERANCE_ARGS: Readonly<Record<string, string>> = { '-remove_silence': 'no' };
 
 /**
+ * For stream decoders (issue 16): a live session's CPU went three quarters to the first-pass search,
+ * which with the defaults keeps up to 30000 HMMs active per frame, and a sixth to the fwdflat second
+ * pass at each utterance's end. Capping the active HMMs at 5000 and leaving the second pass out
+ * (the best path and word posteriors still come from the lattice of the first pass) takes a
+ * session from about 0.33 to about 0.18 CPU-seconds per second of audio, with no more errors on
+ * the LibriVox clips (test/realtime/capacity.test.ts; bench/streaming.ts prints the profile).
+ */
+export const STREAM_SEARCH_ARGS: Readonly<Record<string, string>> = { '-maxhmmpf': '5000', '-fwdflat': 'no' };
+
+/**
  * Builds and selects the search of a decoder created without one (see vocabulary-search.ts), for
  * instance the default LM interpolated with boosted words. Runs once, before any audio.
  */

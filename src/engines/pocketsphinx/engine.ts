@@ -1,7 +1,7 @@
 /** The default, fully offline speech engine: CMU PocketSphinx through libpocketsphinx. */
 import { EarshotError } from '../../errors.js';
 import { ENGINE_SAMPLE_RATE, type EngineOptions, type IncrementalRecognizer, type Recognition, type RecognizeOptions, type SpeechEngine } from '../engine.js';
-import { Decoder, WHOLE_UTTERANCE_ARGS } from './decoder.js';
+import { Decoder, STREAM_SEARCH_ARGS, WHOLE_UTTERANCE_ARGS } from './decoder.js';
 import { DecoderPool } from './decoder-pool.js';
 import { dither } from './dither.js';
 import { loadPocketsphinx } from './library.js';
@@ -69,7 +69,7 @@ export class PocketsphinxEngine implements SpeechEngine {
       vocabularies: new VocabularyDecoders(model, keep, extra),
     });
     const utterances = set({ ...WHOLE_UTTERANCE_ARGS });
-    const streams = set({});
+    const streams = set({ ...STREAM_SEARCH_ARGS });
     const first = options.warmUp === 'streams' ? streams.shared : utterances.shared;
     const loaded = await Promise.all(Array.from({ length: options.warmUp === 'streams' ? 1 : size }, () => first.acquire()));
     for (const decoder of loaded) first.release(decoder);

@@ -1,0 +1,70 @@
+/**
+ * Issue 16: the cheaper streaming search keeps its words. Each LibriVox clip, followed by silence,
+ * goes through the real StreamTranscriber (engine, Silero VAD, turn detector); the word error rate
+ * of its final turns, and of the last partial before each final, must be no worse than what the
+ * streaming path scored before issue 16 (recorded below, same clips, same code path).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createVadStream } from '../../src/audio/vad/vad-stream.js';
+import type { SpeechEngine } from '../../src/engines/engine.js';
+import { EngineCache } from '../../src/engines/registry.js';
+import { aggregate, wordErrorRate } from '../../src/eval/wer.js';
+import { DEFAULT_TURN_SETTINGS, type TurnMessage } from '../../src/realtime/protocol.js';
+import { StreamTranscriber } from '../../src/realtime/transcriber.js';
+import { concatPcm } from '../helpers/pcm.js';
+import { librivoxClips } from '../helpers/librivox.js';
+import { wavSamples } from '../../bench/speech-file.js';
+
+/** Before issue 16 (full pocketsphinx search, second pass on): WER over the five clips. */
+const BASELINE = { finals: 0.3662, partials: 0.3662 };
+
+async function streamClip(engine: SpeechEngine, pcm: Int16Array): Promise<{ finals: string; partials: string }> {
+  const recognizer = await engine.createRecognizer();
+  const finals: string[] = [];
+  const lastPartials: string[] = [];
+  let partial = '';
+  const transcriber = new StreamTranscriber({
+    recognizer,
+    vad: await createVadStream(),
+    settings: DEFAULT_TURN_SETTINGS,
+    format: (words) => [...words],
+    emit: (turn: TurnMessage) => {
+      if (!turn.end_of_turn) partial = turn.transcript;
+      else {
+        finals.push(turn.transcript);
+        lastPartials.push(partial);
+        partial = '';
+      }
+    },
+  });
+  const audio = concatPcm([pcm, new Int16Array(24000)]);
+  for (let i = 0; i < audio.length; i += 800) await transcriber.process(audio.subarray(i, i + 800));
+  await transcriber.finish();
+  recognizer.close();
+  return { finals: finals.join(' '), partials: lastPartials.join(' ') };
+}
+
+describe('streaming accuracy on the LibriVox clips (issue 16)', () => {
+  const engines = new EngineCache();
+  let engine: SpeechEngine;
+  before(async () => {
+    engine = await engines.get();
+  });
+  after(() => engines.close());
+
+  test('final turns and the partials before them are no worse than before the faster search', async () => {
+    const finals = [];
+    const partials = [];
+    for (const clip of librivoxClips()) {
+      const out = await streamClip(engine, wavSamples(clip.path));
+      console.log(`${clip.id}: ${out.finals}`);
+      finals.push(wordErrorRate(clip.reference, out.finals));
+      partials.push(wordErrorRate(clip.reference, out.partials));
+    }
+    const wer = { finals: aggregate(finals).wer, partials: aggregate(partials).wer };
+    console.log(`WER finals ${wer.finals.toFixed(4)} (baseline ${BASELINE.finals}), last partials ${wer.partials.toFixed(4)} (baseline ${BASELINE.partials})`);
+    assert.ok(wer.finals <= BASELINE.finals + 1e-9, `final WER ${wer.finals} > ${BASELINE.finals}`);
+    assert.ok(wer.partials <= BASELINE.partials + 1e-9, `partial WER ${wer.partials} > ${BASELINE.partials}`);
+  });
+});
