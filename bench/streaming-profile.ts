@@ -77,6 +77,7 @@ function instrumentDecoder(): void {
   wrap('endUtterance', 'utterance end (second pass)', 'async');
   wrap('finalSegments', 'lattice, posteriors, word times', 'async');
   wrap('segments', 'partial hypotheses', 'sync');
+  wrap('hypothesis', 'partial hypotheses', 'sync');
 }
 instrumentDecoder();
 

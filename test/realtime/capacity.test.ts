@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createVadStream } from '../../src/audio/vad/vad-stream.js';
 import type { SpeechEngine } from '../../src/engines/engine.js';
+import { CpuSlots } from '../../src/engines/pocketsphinx/cpu-slots.js';
 import { EngineCache } from '../../src/engines/registry.js';
 import { aggregate, wordErrorRate } from '../../src/eval/wer.js';
 import { DEFAULT_TURN_SETTINGS, type TurnMessage } from '../../src/realtime/protocol.js';
@@ -66,5 +67,46 @@ describe('streaming accuracy on the LibriVox clips (issue 16)', () => {
     console.log(`WER finals ${wer.finals.toFixed(4)} (baseline ${BASELINE.finals}), last partials ${wer.partials.toFixed(4)} (baseline ${BASELINE.partials})`);
     assert.ok(wer.finals <= BASELINE.finals + 1e-9, `final WER ${wer.finals} > ${BASELINE.finals}`);
     assert.ok(wer.partials <= BASELINE.partials + 1e-9, `partial WER ${wer.partials} > ${BASELINE.partials}`);
+  });
+});
+
+describe('the shared decoding pool (issue 16)', () => {
+  test('never runs more calls than its slots, serves waiting utterance ends before pieces, and pieces in arrival order', async () => {
+    const slots = new CpuSlots(2);
+    const started: string[] = [];
+    let running = 0;
+    let most = 0;
+    const gates = new Map<string, () => void>();
+    const task = (name: string) => () => {
+      started.push(name);
+      most = Math.max(most, ++running);
+      return new Promise<string>((resolve) => gates.set(name, () => {
+        running--;
+        resolve(name);
+      }));
+    };
+    const done = [
+      slots.run('piece', task('a1')),
+      slots.run('piece', task('b1')),
+      slots.run('piece', task('a2')),
+      slots.run('piece', task('b2')),
+      slots.run('final', task('c-final')),
+    ];
+    assert.deepEqual(started, ['a1', 'b1']);
+    assert.equal(slots.waiting, 3);
+    const release = async (name: string) => {
+      gates.get(name)!();
+      await new Promise((r) => setImmediate(r));
+    };
+    await release('a1');
+    assert.deepEqual(started, ['a1', 'b1', 'c-final']);
+    await release('b1');
+    await release('c-final');
+    await release('a2');
+    await release('b2');
+    assert.deepEqual(await Promise.all(done), ['a1', 'b1', 'a2', 'b2', 'c-final']);
+    assert.deepEqual(started, ['a1', 'b1', 'c-final', 'a2', 'b2']);
+    assert.equal(most, 2);
+    assert.equal(slots.waiting, 0);
   });
 });

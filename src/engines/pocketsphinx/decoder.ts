@@ -180,6 +180,15 @@ export class Decoder {
   }
 
   /**
+   * The running hypothesis of the open utterance, as text: one native call whose cost hardly
+   * grows with the utterance (about 3 µs at 20 s), unlike segments() (about 1 µs per word).
+   */
+  hypothesis(): string {
+    this.check('hypothesis');
+    return this.lib.ps_get_hyp(this.ps, null) ?? '';
+  }
+
+  /**
    * The first-pass segmentation of the open utterance: cheap (a backtrace), so it runs on the
    * main thread, but without posteriors.
    */

@@ -11,8 +11,9 @@
  */
 import { ENGINE_SAMPLE_RATE, type Recognition } from '../engine.js';
 import type { Word } from '../../transcript/model.js';
+import { streamSlots } from './cpu-slots.js';
 import type { Decoder } from './decoder.js';
-import { toWords } from './words.js';
+import { baseWord, isFiller, toWords } from './words.js';
 
 /**
  * 64 ms per native call, whatever the size of the chunks fed. Shorter than the VAD needs to
@@ -22,6 +23,13 @@ import { toWords } from './words.js';
 export const PIECE_SAMPLES = 1024;
 
 const EMPTY: Recognition = { words: [], text: '' };
+
+/**
+ * How often, in audio, a partial re-reads the open utterance's segmentation for word times. In
+ * between, partials take their words from the running hypothesis (see openWords), so a partial's
+ * cost does not grow with the utterance.
+ */
+export const RETIME_EVERY_MS = 1000;
 
 export function recognition(words: Word[]): Recognition {
   return { words, text: words.map((w) => w.text).join(' ') };
@@ -37,6 +45,10 @@ export class DecodingStream {
   private cached: Recognition = EMPTY;
   private dirty = false;
   private failure: unknown = undefined;
+  /** The open utterance's words as last segmented, and when (ms of audio). */
+  private timed: Word[] = [];
+  private timedAtMs = -Infinity;
+  private utteranceStartMs = 0;
 
   constructor(private readonly decoder: Decoder, private readonly offsetMs: number) {}
 
@@ -64,7 +76,7 @@ export class DecodingStream {
   /** Ends any open utterance, discarding its words, so the decoder can serve someone else. */
   settle(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.decoder.inUtterance) await this.decoder.endUtterance();
+      if (this.decoder.inUtterance) await streamSlots.run('final', () => this.decoder.endUtterance());
     });
   }
 
@@ -79,11 +91,38 @@ export class DecodingStream {
    */
   partial(): Recognition {
     if (this.dirty && !this.decoder.busy && !this.failed) {
-      const open = this.decoder.inUtterance ? toWords(this.decoder.segments(), this.timing()) : [];
+      const open = this.decoder.inUtterance ? this.openWords() : [];
       this.cached = recognition([...this.committed, ...open]);
       this.dirty = false;
     }
     return this.cached;
+  }
+
+  /**
+   * The open utterance's words: the running hypothesis, each word timed as in the last
+   * segmentation while it still reads the same; words since then share the audio after the last
+   * timed word evenly until the next segmentation (every RETIME_EVERY_MS). Times in partials are
+   * provisional either way: a final's words are timed from the lattice.
+   */
+  private openWords(): Word[] {
+    const timing = this.timing();
+    if (timing.maxMs - this.timedAtMs >= RETIME_EVERY_MS) {
+      this.timed = toWords(this.decoder.segments(), timing);
+      this.timedAtMs = timing.maxMs;
+      return this.timed;
+    }
+    const texts = this.decoder.hypothesis().split(' ').filter((t) => t && !isFiller(t)).map(baseWord);
+    let kept = 0;
+    while (kept < texts.length && this.timed[kept]?.text === texts[kept]) kept++;
+    const words = this.timed.slice(0, kept);
+    const from = words.at(-1)?.end ?? this.utteranceStartMs;
+    const to = Math.max(from, timing.offsetMs + timing.maxMs);
+    const step = (to - from) / Math.max(1, texts.length - kept);
+    for (let i = kept; i < texts.length; i++) {
+      const start = from + (i - kept) * step;
+      words.push({ text: texts[i], start, end: start + step, confidence: 0 });
+    }
+    return words;
   }
 
   private async feedNow(pcm: Int16Array): Promise<void> {
@@ -105,8 +144,13 @@ export class DecodingStream {
   }
 
   private async decodePiece(piece: Int16Array): Promise<void> {
-    if (!this.decoder.inUtterance) this.decoder.startUtterance();
-    await this.decoder.process(piece);
+    if (!this.decoder.inUtterance) {
+      this.decoder.startUtterance();
+      this.timed = [];
+      this.timedAtMs = -Infinity;
+      this.utteranceStartMs = this.offsetMs + (this.samples * 1000) / ENGINE_SAMPLE_RATE;
+    }
+    await streamSlots.run('piece', () => this.decoder.process(piece));
     this.samples += piece.length;
     this.dirty = true;
     if (this.decoder.inSpeech()) this.hadSpeech = true;
@@ -127,9 +171,13 @@ export class DecodingStream {
   }
 
   private async closeUtterance(): Promise<void> {
-    await this.decoder.endUtterance();
+    // One slot for the end and its lattice: the final turn waits for both.
+    const segments = await streamSlots.run('final', async () => {
+      await this.decoder.endUtterance();
+      return this.decoder.finalSegments();
+    });
     this.hadSpeech = false;
-    this.committed.push(...toWords(await this.decoder.finalSegments(), this.timing()));
+    this.committed.push(...toWords(segments, this.timing()));
     this.dirty = true;
   }
 
