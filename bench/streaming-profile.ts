@@ -98,8 +98,8 @@ export interface Profile {
   perPart: Map<Part, number>;
   /** All of the process's CPU over the run, ms per second of audio. */
   total: number;
-  /** Partials: turn age (ms of audio since the turn opened) and CPU µs to produce and send. */
-  partials: { ageMs: number; micros: number }[];
+  /** Partials: turn age (ms of audio since the turn opened), CPU µs for its words and for its JSON. */
+  partials: { ageMs: number; hypothesisMicros: number; jsonMicros: number }[];
   finals: number;
 }
 
@@ -139,7 +139,7 @@ export async function profileSession(pcm: Int16Array, settings: TurnSettings, ch
       if (active) active.add('JSON', jsonMicros);
       meter.sync('WebSocket send', () => server.send(json));
       if (turn.end_of_turn) finals++;
-      else partials.push({ ageMs: transcriber.processedMs - (turnOpenedAt ?? 0), micros: meter.pendingPartial + jsonMicros });
+      else partials.push({ ageMs: transcriber.processedMs - (turnOpenedAt ?? 0), hypothesisMicros: meter.pendingPartial, jsonMicros });
       meter.pendingPartial = 0;
     },
   });
@@ -171,9 +171,9 @@ export async function profileSession(pcm: Int16Array, settings: TurnSettings, ch
   return { audioSeconds, perPart, total: (used.user + used.system) / 1000 / audioSeconds, partials, finals };
 }
 
-/** Mean CPU µs of the partials whose turn age falls in [fromMs, toMs). */
-export function partialCost(profile: Profile, fromMs: number, toMs: number): { micros: number; count: number } {
+/** Mean CPU µs of the partials whose turn age falls in [fromMs, toMs): in all, and for their words. */
+export function partialCost(profile: Profile, fromMs: number, toMs: number): { micros: number; hypothesisMicros: number; count: number } {
   const inRange = profile.partials.filter((p) => p.ageMs >= fromMs && p.ageMs < toMs);
-  const micros = inRange.reduce((sum, p) => sum + p.micros, 0) / Math.max(1, inRange.length);
-  return { micros, count: inRange.length };
+  const mean = (f: (p: Profile['partials'][number]) => number) => inRange.reduce((sum, p) => sum + f(p), 0) / Math.max(1, inRange.length);
+  return { micros: mean((p) => p.hypothesisMicros + p.jsonMicros), hypothesisMicros: mean((p) => p.hypothesisMicros), count: inRange.length };
 }

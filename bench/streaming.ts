@@ -1,21 +1,27 @@
 /**
- * `node --import tsx bench/streaming.ts`: the real-time streaming figures of issue 5.
- *   1. Latency: wall time from the end of speech (the last word's end) to its final turn, one
- *      session streaming LibriVox clips at real-time pace over /v3/ws (target ≤ 500 ms). It
- *      includes `min_turn_silence` (400 ms by default, AssemblyAI's), so it is also shown with
- *      min_turn_silence=160 (AssemblyAI's "aggressive" setting).
- *   2. Partial cadence: ms of audio between partial turns while a turn is open (target ≤ 300),
+ * `node --import tsx bench/streaming.ts`: the real-time streaming figures of issues 5 and 16
+ * (about 10 minutes on a quiet two-core machine; `--skip-capacity` leaves out part 4, ~3 minutes).
+ *   1. Profile (issue 16): where one session's CPU goes, per part (decode, utterance ends, lattice
+ *      and posteriors, partial hypotheses, VAD, resampling, JSON, WebSocket) in CPU ms per second
+ *      of audio, and the cost of a partial 2 s and 20 s into a turn. CPU time, so it holds on a
+ *      loaded machine too (bench/streaming-profile.ts).
+ *   2. Latency: wall time from the end of speech (the last word's end) to its final turn, one
+ *      session streaming LibriVox clips at real-time pace over /v3/ws (target ≤ 500 ms p50,
+ *      ≤ 800 ms p90 with default settings). It includes `min_turn_silence` (400 ms by default,
+ *      AssemblyAI's), so it is also shown with min_turn_silence=160 (the "aggressive" setting).
+ *   3. Partial cadence: ms of audio between partial turns while a turn is open (target ≤ 300),
  *      measured on the transcriber itself, and in wall time over the socket.
- *   3. Capacity: N sessions at once, each paced at real time, for growing N. A session keeps up
+ *   4. Capacity: N sessions at once, each paced at real time, for growing N. A session keeps up
  *      when every final turn arrives less than 1 s after the earliest moment it could be decided
  *      (end of speech + the silence the turn needed: min_turn_silence when its end-of-turn
- *      confidence passed the threshold, max_turn_silence when it did not). The machine's load average
- *      is printed with each round: other processes' CPU use moves this figure a lot.
+ *      confidence passed the threshold, max_turn_silence when it did not). Each round prints the
+ *      server's CPU per second of audio per session, which does not depend on other load, and the
+ *      machine's load average, which moves the wall-clock verdict a lot.
  * Options: --max-sessions 16, --skip-capacity.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { concatPcm } from '../test/helpers/pcm.js';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { loadConfig, startEarshot } from '../src/app.js';
@@ -25,6 +31,7 @@ import { DEFAULT_TURN_SETTINGS, type ServerMessage, type TurnMessage } from '../
 import { StreamTranscriber } from '../src/realtime/transcriber.js';
 import { librivoxClips } from '../test/helpers/librivox.js';
 import { wavSamples } from './speech-file.js';
+import { partialCost, PARTS, profileSession } from './streaming-profile.js';
 
 const args = process.argv.slice(2);
 const maxSessions = Number(args[args.indexOf('--max-sessions') + 1] ?? 16) || 16;
@@ -127,6 +134,25 @@ async function audioCadence(pcm: Int16Array): Promise<number[]> {
   return gaps;
 }
 
+/** Part 1: the per-part profile, on the bench audio and on one long open turn. */
+async function printProfile(pcm: Int16Array): Promise<void> {
+  const session = await profileSession(pcm, DEFAULT_TURN_SETTINGS);
+  // The clips back to back, and a turn that only max_turn_silence (10 s here) can end: one turn
+  // stays open for all of their 25 s.
+  const joined = concatPcm(librivoxClips().map((c) => wavSamples(c.path)));
+  const longTurn = await profileSession(joined, { ...DEFAULT_TURN_SETTINGS, endOfTurnConfidenceThreshold: 1, maxTurnSilenceMs: 10_000 });
+  console.log('profile: CPU ms per second of audio, one session    bench audio   one 25 s turn');
+  for (const part of PARTS) console.log(`  ${part.padEnd(46)} ${session.perPart.get(part)!.toFixed(2).padStart(11)} ${longTurn.perPart.get(part)!.toFixed(2).padStart(15)}`);
+  const other = (p: typeof session) => p.total - [...p.perPart.values()].reduce((a, b) => a + b, 0);
+  console.log(`  ${'other (turn logic, event loop, GC)'.padEnd(46)} ${other(session).toFixed(2).padStart(11)} ${other(longTurn).toFixed(2).padStart(15)}`);
+  console.log(`  ${'all of the process'.padEnd(46)} ${session.total.toFixed(1).padStart(11)} ${longTurn.total.toFixed(1).padStart(15)}`);
+  console.log(`  → at most ${Math.floor((availableParallelism() * 1000) / session.total)} sessions of this audio on ${availableParallelism()} cores by CPU alone`);
+  const early = partialCost(longTurn, 1000, 3000);
+  const late = partialCost(longTurn, 18_000, 22_000);
+  const show = (c: typeof early) => `${Math.round(c.micros)} µs (hypothesis ${Math.round(c.hypothesisMicros)} + JSON ${Math.round(c.micros - c.hypothesisMicros)}; ${c.count} partials)`;
+  console.log(`cost of a partial 2 s into a turn: ${show(early)}; 20 s in: ${show(late)}; ratio ${(late.micros / early.micros).toFixed(2)}\n`);
+}
+
 const pcm = benchAudio();
 const dataDir = await mkdtemp(join(tmpdir(), 'earshot-bench-'));
 const server = await startEarshot(
@@ -136,6 +162,7 @@ const url = `${server.url.replace(/^http/, 'ws')}/v3/ws`;
 console.log(`audio: ${(pcm.length / RATE).toFixed(1)} s per session (5 LibriVox clips, ${GAP_MS} ms gaps), ${CHUNK_MS} ms chunks at real-time pace\n`);
 
 try {
+  await printProfile(pcm);
   // Warm-up: the engine's first decoder, the VAD model, the casing lexicon.
   await streamSession(url, pcm.subarray(0, 4 * RATE), { format_turns: 'true' });
 
@@ -154,17 +181,19 @@ try {
   if (!args.includes('--skip-capacity')) {
     // Load every decoder the largest round needs, so rounds do not pay model loads.
     await Promise.all(Array.from({ length: maxSessions }, () => streamSession(url, pcm.subarray(0, RATE / 2), {})));
-    console.log('sessions  keeping up  final lag ms (all sessions)        CPU cores used  load avg (whole machine)');
+    console.log('sessions  keeping up  final lag ms (all sessions)        CPU cores used  CPU ms/s audio/session  load avg (whole machine)');
     let sustained = 0;
     for (let n = 1; n <= maxSessions; n = n < 4 ? n + 1 : n + 2) {
       const cpu = process.cpuUsage();
       const started = performance.now();
       const results = await Promise.all(Array.from({ length: n }, (_, i) => streamSession(url, pcm, {}, (i * 137) % 1000)));
       const used = process.cpuUsage(cpu);
-      const cores = (used.user + used.system) / 1000 / (performance.now() - started);
+      const cpuMs = (used.user + used.system) / 1000;
+      const cores = cpuMs / (performance.now() - started);
+      const perSession = cpuMs / (n * (pcm.length / RATE));
       const lags = results.flatMap((r) => r.finals.map((f) => lagOf(f)));
       const keepingUp = results.filter((r) => r.closeCode === 1000 && r.finals.length > 0 && r.finals.every((f) => lagOf(f) < 1000)).length;
-      console.log(`${String(n).padStart(8)}  ${`${keepingUp}/${n}`.padStart(10)}  ${stats(lags).padEnd(34)}  ${cores.toFixed(2).padStart(14)}  ${loadavg()[0].toFixed(1).padStart(8)}`);
+      console.log(`${String(n).padStart(8)}  ${`${keepingUp}/${n}`.padStart(10)}  ${stats(lags).padEnd(34)}  ${cores.toFixed(2).padStart(14)}  ${perSession.toFixed(1).padStart(22)}  ${loadavg()[0].toFixed(1).padStart(8)}`);
       if (keepingUp === n && sustained === n - (n <= 4 ? 1 : 2)) sustained = n;
       // Past the point where most sessions fall behind, more only takes longer to say so.
       if (keepingUp < n / 2) break;

@@ -144,8 +144,8 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     logLevel: env.EARSHOT_LOG_LEVEL || 'info',
     tlsCert: env.EARSHOT_TLS_CERT || undefined,
     tlsKey: env.EARSHOT_TLS_KEY || undefined,
-    // A real-time session takes about 0.17 of a core (bench/streaming.ts); 3 per core leaves room for batch jobs.
-    streamMaxSessions: num('EARSHOT_STREAM_MAX_SESSIONS', 3 * availableParallelism()),
+    // A real-time session takes about 0.18 of a core (bench/streaming.ts, issue 16): 5 per core fills the cores with streams; lower it when files are transcribed on the same machine.
+    streamMaxSessions: num('EARSHOT_STREAM_MAX_SESSIONS', 5 * availableParallelism()),
     streamMaxSessionsPerKey: env.EARSHOT_STREAM_MAX_SESSIONS_PER_KEY ? num('EARSHOT_STREAM_MAX_SESSIONS_PER_KEY', 1) : undefined,
     streamInactivitySeconds: num('EARSHOT_STREAM_INACTIVITY_SECONDS', 120),
     streamMaxSessionSeconds: num('EARSHOT_STREAM_MAX_SESSION_SECONDS', 3 * 3600),
