@@ -75,8 +75,8 @@ test('--turn-ms builds the conversations with other turn lengths, and is validat
   assert.match(bad.stderr, /whole milliseconds from 1000 to 10000/);
 });
 
-test('earshot eval without --manifest or --diarization is a coded error', async () => {
+test('earshot eval without --manifest, --diarization or --intelligence is a coded error', async () => {
   const r = await runCli(['eval']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /--manifest FILE \(or --diarization\)/);
+  assert.match(r.stderr, /--manifest FILE \(or --diarization, or --intelligence \[DIR\]\)/);
 });

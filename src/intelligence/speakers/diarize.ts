@@ -3,10 +3,11 @@ import type { Utterance, Word } from '../../transcript/model.js';
 import { toUtterances } from '../../transcript/utterances.js';
 import { agglomerate, cut, distanceMatrix, silhouette, type Dendrogram } from './clustering.js';
 import { FEATURE_DIMENSION } from './embedder.js';
-import { addStats, emptyStats, fitGaussian, frameLogLikelihood, mergeBic, mergeCostPerFrame } from './gaussian-stats.js';
+import { addStats, emptyStats, fitGaussian, frameLogLikelihood, mergeCostPerFrame } from './gaussian-stats.js';
 import type { SpeakerFeatures, SpeakerWindow } from './feature-extractor.js';
 import { assignWords, smoothWindows, toTurns, type SpeakerTurn } from './timeline.js';
 import { relabelWords } from './relabel.js';
+import { alternations, DEFAULT_SPLIT, keepsApart } from './speaker-split.js';
 import { standardise } from './standardise.js';
 
 export type { SpeakerTurn } from './timeline.js';
@@ -21,12 +22,12 @@ export interface DiarizeOptions {
   /**
    * With the built-in features: ΔBIC per frame (likelihood lost by joining, less the penalty for
    * the extra Gaussian, λ = 1) that keeps a pair of clusters apart as two speakers on its own.
-   * Default 0.55 (see DEFAULT_MERGE_THRESHOLD).
+   * Default 0.55 (speaker-split.ts).
    */
   mergeThreshold?: number;
   /**
-   * The lower ΔBIC per frame enough for a pair that takes turns with each other (see
-   * MIN_ALTERNATIONS). Default 0.2 (see DEFAULT_ALTERNATING_THRESHOLD).
+   * The lower ΔBIC per frame enough for a pair that takes turns with each other (speaker-split.ts:
+   * at least MIN_ALTERNATIONS runs). Default 0.2.
    */
   alternatingThreshold?: number;
   /** Speech (ms) a speaker needs in the whole file to be kept apart when counting speakers. Default 2000. */
@@ -49,22 +50,9 @@ export interface DiarizationResult {
   speakerCount: number;
 }
 
-/**
- * Calibrated on real voices (issue 17, `earshot eval --diarization` with turns of 1.8–3.5 s: a
- * LibriVox reader, JFK and two pocketsphinx-testdata speakers in 28 conversations): after
- * refinement, the tree's splits between two real speakers keep 0.25–1.9 nats per frame of ΔBIC,
- * splits of one person 0.5 and under. The two overlap between 0.25 and 0.53, where it is the time
- * order that tells them apart: two people take turns, so their clusters alternate; one person
- * split in two is almost always a before and an after (JFK's first sentence against his second,
- * an old recording against a newer one), which alternate once or twice. So a pair stays apart
- * with 0.55 on its own, or with 0.2 when the two alternate at least MIN_ALTERNATIONS times. The
- * speaker count came out right in 25 of the 28 against 19 with one threshold (0.35), and the
- * figure holds over 0.55–0.7 and 0.15–0.25 (24–25); see docs/evaluation.md.
- */
-export const DEFAULT_MERGE_THRESHOLD = 0.55;
-export const DEFAULT_ALTERNATING_THRESHOLD = 0.2;
-/** Runs of one or the other in time order (A B A B A is five) for the lower threshold to apply. */
-export const MIN_ALTERNATIONS = 5;
+/** Defaults of `mergeThreshold` and `alternatingThreshold`: see speaker-split.ts. */
+export const DEFAULT_MERGE_THRESHOLD = DEFAULT_SPLIT.distinct;
+export const DEFAULT_ALTERNATING_THRESHOLD = DEFAULT_SPLIT.alternating;
 export const DEFAULT_MIN_SILHOUETTE = 0.2;
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -204,30 +192,12 @@ function countByLikelihood(tree: Dendrogram, pointStats: readonly Float64Array[]
     if (clusters.length <= bestCount) continue;
     let apart = true;
     for (let a = 0; a < clusters.length && apart; a++) {
-      for (let b = a + 1; b < clusters.length && apart; b++) apart = keepsApart(clusters[a], clusters[b], () => alternations(labels, a, b), s);
+      for (let b = a + 1; b < clusters.length && apart; b++) apart = keepsApart(clusters[a], clusters[b], () => alternations(labels, a, b), { distinct: s.mergeThreshold, alternating: s.alternatingThreshold });
     }
     if (!apart) break;
     [best, bestCount] = [labels, clusters.length];
   }
   return best;
-}
-
-/** Two speakers: ΔBIC per frame past the threshold, or past the lower one when they take turns. */
-function keepsApart(a: Float64Array, b: Float64Array, runs: () => number, s: ClusterSettings): boolean {
-  const bic = mergeBic(a, b, 1) / (a[0] + b[0]);
-  return bic >= s.mergeThreshold || (bic >= s.alternatingThreshold && runs() >= MIN_ALTERNATIONS);
-}
-
-/** How many runs of `a` or `b` the labels make in time order, the other clusters left out. */
-function alternations(labels: Int32Array, a: number, b: number): number {
-  let runs = 0;
-  let last = -1;
-  for (const c of labels) {
-    if (c !== a && c !== b) continue;
-    if (c !== last) runs++;
-    last = c;
-  }
-  return runs;
 }
 
 /**
