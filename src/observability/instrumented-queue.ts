@@ -22,11 +22,11 @@ export class InstrumentedQueue implements JobQueue {
     metrics.observeQueue(stage, { waiting: () => this.waiting(), running: () => this.runningJobs });
   }
 
-  async enqueue(transcriptId: string): Promise<void> {
+  async enqueue(transcriptId: string, projectId: string): Promise<void> {
     // Before the inner enqueue: the in-process queue may start the handler within that call.
     this.enqueuedAt.set(transcriptId, performance.now());
     try {
-      await this.inner.enqueue(transcriptId);
+      await this.inner.enqueue(transcriptId, projectId);
     } catch (err) {
       this.enqueuedAt.delete(transcriptId);
       throw err;
@@ -51,6 +51,10 @@ export class InstrumentedQueue implements JobQueue {
 
   depth(): number {
     return this.inner.depth();
+  }
+
+  backlog(projectId: string): Promise<number> {
+    return this.inner.backlog(projectId);
   }
 
   /** Jobs not yet started. */

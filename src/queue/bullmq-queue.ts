@@ -1,8 +1,11 @@
-import { DelayedError, Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobHandler, JobQueue } from './queue.js';
 import { queueUnavailable, type RedisConnectionOptions } from './redis.js';
 import { MAX_STARTS } from './worker.js';
+
+/** BullMQ's lowest priority (2^21); a backlog deeper than this shares it. */
+const MAX_PRIORITY = 2 ** 21;
 
 /** Where transcripts enter: recognition (or the whole job, for `earshot serve`-style workers). */
 export const TRANSCRIPT_QUEUE = 'transcripts';
@@ -47,10 +50,27 @@ export class BullmqQueue implements JobQueue {
     return this.options.name ?? TRANSCRIPT_QUEUE;
   }
 
-  async enqueue(transcriptId: string): Promise<void> {
+  /**
+   * Fair between projects by priority: a job's priority is its place in its project's backlog
+   * when it arrives (BullMQ serves priority 1 first, FIFO within a priority). A project's third
+   * waiting job is served in the third round, after every other project's first and second,
+   * whoever arrived first: round-robin by position, decided at admission, so workers need no
+   * coordination. The backlog per project is a Redis hash counted up here and down when a job
+   * first starts (see backlog()).
+   */
+  async enqueue(transcriptId: string, projectId: string): Promise<void> {
     try {
-      const job = await this.queue.add(this.name, {}, {
+      const existing = await this.queue.getJob(transcriptId);
+      if (existing) {
+        // A job whose retries ran out (the database was down for long) keeps its id in the failed
+        // set, where a new add is ignored: submitting the unfinished transcript again revives it.
+        if (await existing.isFailed()) await existing.retry('failed');
+        return;
+      }
+      const place = await this.options.producer.hincrby(this.backlogKey, projectId, 1);
+      await this.queue.add(this.name, { projectId }, {
         jobId: transcriptId,
+        priority: Math.min(place, MAX_PRIORITY),
         // A handler that throws met the database or Redis down (failures of the job itself are
         // stored, not thrown): try again later rather than lose the job.
         attempts: 5,
@@ -59,12 +79,34 @@ export class BullmqQueue implements JobQueue {
         removeOnComplete: { age: 24 * 3600 },
         removeOnFail: { age: 7 * 24 * 3600 },
       });
-      // A job whose retries ran out (the database was down for long) keeps its id in the failed
-      // set, where a new add is ignored: submitting the unfinished transcript again revives it.
-      if (await job.isFailed()) await job.retry('failed');
     } catch (err) {
       throw queueUnavailable(err);
     }
+  }
+
+  /**
+   * The project's jobs queued and not yet started, across every api process. Counted, not
+   * scanned: an api process that died between counting a job and adding it leaves the count one
+   * high (that project's later jobs then wait one round longer) until the count next reaches 0.
+   */
+  async backlog(projectId: string): Promise<number> {
+    try {
+      return Math.max(0, Number((await this.options.producer.hget(this.backlogKey, projectId)) ?? 0));
+    } catch (err) {
+      throw queueUnavailable(err);
+    }
+  }
+
+  private get backlogKey(): string {
+    return `${this.options.prefix}:backlog:${this.name}`;
+  }
+
+  /** The job left its project's backlog: counted down once, on its first start. */
+  private async started(job: Job): Promise<void> {
+    const projectId = (job.data as { projectId?: unknown }).projectId;
+    if (job.attemptsStarted !== 1 || typeof projectId !== 'string') return;
+    const left = await this.options.producer.hincrby(this.backlogKey, projectId, -1);
+    if (left <= 0) await this.options.producer.hdel(this.backlogKey, projectId);
   }
 
   process(handler: JobHandler, concurrency: number): void {
@@ -72,6 +114,7 @@ export class BullmqQueue implements JobQueue {
     this.worker = new Worker(
       this.name,
       async (job, token) => {
+        await this.started(job);
         await handler(job.id!, signal, { attempt: job.attemptsStarted });
         if (signal.aborted) {
           // Shutting down mid-job: straight back to the queue for another worker.

@@ -10,11 +10,14 @@ export interface JobDelivery {
 }
 
 export interface JobQueue {
-  enqueue(transcriptId: string): Promise<void>;
+  /** Queues a transcript; each project's jobs take turns with every other project's (docs/limits.md). */
+  enqueue(transcriptId: string, projectId: string): Promise<void>;
   /** Starts consuming with at most `concurrency` jobs at once. */
   process(handler: JobHandler, concurrency: number): void;
   /** Jobs waiting plus running. */
   depth(): number;
+  /** The project's jobs queued and not yet started (its queued-jobs quota counts these). */
+  backlog(projectId: string): Promise<number>;
   /**
    * Stops taking jobs, ends running ones and resolves when they have settled: MemoryQueue aborts
    * them at once, BullmqQueue lets them finish for a while, then hands them back. Idempotent.

@@ -132,7 +132,7 @@ export class TranscriptWorker {
           await this.notify(job, 'error');
         }
       } else {
-        await queue.enqueue(job.id);
+        await queue.enqueue(job.id, job.projectId);
         requeued++;
       }
     }
@@ -152,8 +152,8 @@ export class TranscriptWorker {
     const stages = this.options.stages;
     for (const job of unfinished) {
       // Recognised already: only its intelligence stage is left.
-      if (stages && job.status === 'processing' && (await stages.handoffs.has(job.id))) await stages.analysis.enqueue(job.id);
-      else await this.options.queue.enqueue(job.id);
+      if (stages && job.status === 'processing' && (await stages.handoffs.has(job.id))) await stages.analysis.enqueue(job.id, job.projectId);
+      else await this.options.queue.enqueue(job.id, job.projectId);
     }
     return unfinished.length;
   }
@@ -212,7 +212,7 @@ export class TranscriptWorker {
       await handoffs.put(job.projectId, job.id, { ...recognised, startedAt: started });
       this.options.onJobEvent?.({ type: 'recognised', transcriptId: job.id, audioSeconds: recognised.transcript.durationMs / 1000 });
     }
-    await analysis.enqueue(job.id);
+    await analysis.enqueue(job.id, job.projectId);
   }
 
   /**

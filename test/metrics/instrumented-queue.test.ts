@@ -22,7 +22,7 @@ test('waiting and running jobs, arrivals and wait times follow the in-process qu
   }, 1);
   const read = async () => parsePrometheus((await metrics.scrape()).body);
   try {
-    for (const id of ['a', 'b', 'c']) await queue.enqueue(id);
+    for (const id of ['a', 'b', 'c']) await queue.enqueue(id, 'project');
     // One slot: "a" runs, "b" and "c" wait.
     let samples = await read();
     assert.deepEqual(started, ['a']);

@@ -86,10 +86,13 @@ test('submitting a transcript twice queues one job', async (t) => {
       onError: (err) => assert.fail(err),
     });
     try {
-      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001');
-      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001');
-      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000002');
-      assert.equal(await redis.llen(`${prefix}:transcripts:wait`), 2);
+      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001', 'p');
+      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001', 'p');
+      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000002', 'p');
+      // Every job carries a priority (its place in its project's backlog), so they wait in `prioritized`.
+      const waiting = () => redis.zrange(`${prefix}:transcripts:prioritized`, 0, -1);
+      assert.equal((await waiting()).length, 2);
+      assert.equal(await queue.backlog('p'), 2);
 
       // A job that failed for good (its retries spent) comes back when submitted again.
       const failing = new Worker(TRANSCRIPT_QUEUE, async () => {
@@ -97,8 +100,8 @@ test('submitting a transcript twice queues one job', async (t) => {
       }, { connection: redisOptions(url, `${prefix}:test`), prefix });
       await waitFor(async () => (await redis.zcard(`${prefix}:transcripts:failed`)) === 2);
       await failing.close();
-      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001');
-      assert.deepEqual(await redis.lrange(`${prefix}:transcripts:wait`, 0, -1), ['3f0c1b6e-0000-4000-8000-000000000001']);
+      await queue.enqueue('3f0c1b6e-0000-4000-8000-000000000001', 'p');
+      assert.deepEqual(await waiting(), ['3f0c1b6e-0000-4000-8000-000000000001']);
       assert.equal(await redis.zcard(`${prefix}:transcripts:failed`), 1);
     } finally {
       await queue.close();

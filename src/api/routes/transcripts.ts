@@ -59,7 +59,7 @@ export const transcriptRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) =
         throw err;
       }
       try {
-        await queue.enqueue(record.id);
+        await queue.enqueue(record.id, projectId);
       } catch (err) {
         // Never leave a row queued that no queue holds: the client is told, and may retry.
         if (await store.failTranscript(record.id, `Could not queue the job: ${(err as Error).message}`)) {
