@@ -134,6 +134,7 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       allowPrivateNetworks: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
       httpLimits: config.http,
+      quotas: config.quotas,
       logger,
       observability: {
         metrics: observability.metrics,

@@ -41,6 +41,8 @@ export const ERRORS = {
   unauthorized: { status: 401, closeCode: 4001, retryable: false, description: 'Missing or invalid API key.' },
   forbidden: { status: 403, closeCode: 4001, retryable: false, description: 'The API key is valid but may not use this endpoint: admin endpoints take only the keys listed in EARSHOT_ADMIN_KEYS.' },
   not_found: { status: 404, closeCode: 4404, retryable: false, description: 'The resource does not exist or belongs to another project.' },
+  quota_exceeded: { status: 429, closeCode: 4029, retryable: true, description: 'The project is at one of its quotas (queued jobs, uploaded bytes held, concurrent /v1 requests; docs/limits.md); retry after `retry-after` seconds.' },
+  rate_limited: { status: 429, closeCode: 4029, retryable: true, description: 'The project sent more requests this minute than EARSHOT_QUOTA_REQUESTS_PER_MINUTE allows; retry after `retry-after` seconds.' },
   internal: { status: 500, closeCode: 1011, retryable: true, description: 'An unexpected server error.' },
   // persistence and encryption at rest
   transcript_in_progress: { status: 400, closeCode: 4400, retryable: false, description: 'The transcript is still queued or processing; it can be deleted once it is completed or errored.' },
@@ -70,9 +72,12 @@ export class EarshotError extends Error {
   readonly status: number;
   readonly closeCode: number;
   readonly retryable: boolean;
+  /** Sent as `retry-after` on HTTP answers: when trying again is likely to succeed. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds));
     this.name = 'EarshotError';
     this.code = code;
     const spec: ErrorSpec = ERRORS[code];

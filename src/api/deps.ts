@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AudioVault } from '../audio/upload-vault.js';
 import type { EngineCache } from '../engines/registry.js';
+import type { ProjectQuotas } from '../app/config.js';
 import type { JobQueue } from '../queue/queue.js';
 import type { RedactedAudioStore } from '../queue/redacted-audio.js';
 import type { UploadLeasing } from '../queue/upload-leases.js';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   maxUploadBytes: number;
   /** Whether audio_url and webhook_url may point at loopback or private networks (tests). */
   allowPrivateNetworks: boolean;
+  /** Per-project quotas (docs/limits.md); none when absent. */
+  quotas?: ProjectQuotas;
   /**
    * Origin clients reach the server at ("https://asr.example.com"), for upload_url and the list's
    * page URLs. Default: the request's own Host header.

@@ -20,6 +20,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     const { status, message } = describe(error);
     if (status >= 500) request.log.error({ err: error }, `${request.method} ${request.routeOptions.url ?? request.url} failed`);
     else request.log.info({ status, code: error.code }, message);
+    if (isEarshotError(error) && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.code(status).type('application/json; charset=utf-8').send({ error: message });
   });
   app.setNotFoundHandler((request, reply) => {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { Redis } from 'ioredis';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { EarshotError } from '../errors.js';
 import type { HttpLimits } from '../app/config.js';
 import { requireApiKey } from './auth.js';
 import { applyHttpLimits, serverCreationOptions } from './http-limits.js';
+import { installRateLimit } from './quotas.js';
 import type { ApiDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
 import { exportRoutes, redactedAudioFileRoute } from './routes/exports.js';
@@ -29,6 +31,8 @@ export interface ServerOptions extends ApiDeps {
   observability?: ApiObservability;
   /** The built web app's folder (served at `/`); null: none. Default: dist/web/ of this checkout. */
   webRoot?: string | null;
+  /** Where the request-rate quota is counted when several api processes share the load; default this process. */
+  rateLimitStore?: { redis: Redis; prefix: string };
   /** Timeouts and the connection cap of the HTTP server (the HTTPS one gets them in realtime/mount.ts). */
   httpLimits?: HttpLimits;
 }
@@ -61,6 +65,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // First, so its timing hooks see every route registered after it.
   const observability = options.observability;
   if (observability) await app.register(httpMetrics, { metrics: observability.metrics });
+
+  await installRateLimit(app, options.quotas?.requestsPerMinute ?? 0, options.rateLimitStore);
 
   await app.register(swagger, {
     openapi: {

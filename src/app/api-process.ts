@@ -108,6 +108,8 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
       allowPrivateNetworks: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
       httpLimits: config.http,
+      quotas: config.quotas,
+      rateLimitStore: { redis, prefix: config.queuePrefix },
       logger,
     });
     const realtime = await mountRealtime(app, config, {

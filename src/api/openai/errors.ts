@@ -90,6 +90,7 @@ export function installOpenAiErrorHandler(app: FastifyInstance, limits: { maxUpl
     const { status, body } = toOpenAiError(error, limits);
     if (status >= 500) request.log.error({ err: error }, `${request.method} ${request.routeOptions.url ?? request.url} failed`);
     else request.log.info({ status, code: body.error.code }, body.error.message);
+    if (isEarshotError(error) && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.code(status).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -13,6 +13,7 @@ import { OpenAiModels } from '../openai/models.js';
 import { renderTranscription } from '../openai/render.js';
 import { OpenAiErrorSchema, OpenAiModelSchema, TranscriptionFormSchema } from '../openai/schemas.js';
 import { streamTranscription, transcribeForm } from '../openai/transcription.js';
+import { ProjectSlots } from '../quotas.js';
 import { apiKeySecurity } from '../schemas/common.js';
 
 export interface OpenAiRouteOptions extends ApiDeps {
@@ -46,6 +47,7 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
     isPartAFile: (fieldName, contentType, fileName) => fieldName === 'file' || contentType === 'application/octet-stream' || fileName !== undefined,
   });
   const models = new OpenAiModels(deps.engines, deps.modelRegistry ?? new ModelRegistry());
+  const requestSlots = new ProjectSlots(deps.quotas?.openaiRequests ?? 0, '/v1 transcription requests (EARSHOT_QUOTA_OPENAI_REQUESTS)');
 
   // Requests transcribe for as long as their audio lasts; shutting down must not wait for them.
   const running = new Set<AbortController>();
@@ -107,9 +109,15 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
       if (!request.isMultipart()) {
         throw new ParamError('invalid_request', 'Send the audio as multipart/form-data, with the file in the "file" field.', 'file');
       }
-      const form = await readTranscriptionForm(request.parts());
-      const engine = await models.engineFor(form.model);
-      return transcribe(request, reply, form, engine);
+      // Taken before the file is read, so a refused request costs no buffering.
+      const release = requestSlots.acquire(projectOf(request));
+      try {
+        const form = await readTranscriptionForm(request.parts());
+        const engine = await models.engineFor(form.model);
+        return await transcribe(request, reply, form, engine);
+      } finally {
+        release();
+      }
     },
   );
 

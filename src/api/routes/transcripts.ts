@@ -10,6 +10,7 @@ import { TranscriptListQuery, TranscriptListResponse, TranscriptResponse } from 
 import { TranscriptRequestSchema } from '../schemas/transcript-options.js';
 import { refuseUnsupported, resolveTranscriptRequest } from '../transcript-request.js';
 import { uploadIdOf } from '../../queue/upload-leases.js';
+import { checkQueuedJobs } from '../quotas.js';
 
 const tags = ['transcripts'];
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -41,6 +42,7 @@ export const transcriptRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) =
     },
     async (request) => {
       const projectId = projectOf(request);
+      await checkQueuedJobs(queue, projectId, deps.quotas?.queuedJobs ?? 0);
       // The vault may be remote (Redis), so the one upload this request can name is looked up first.
       const named = uploadIdOf(String(request.body.audio_url ?? '').trim());
       const held = named !== null && (await vault.get(projectId, named)) !== undefined;
