@@ -39,12 +39,12 @@ export async function installRateLimit(app: FastifyInstance, perMinute: number, 
   });
 }
 
-/** Refuses a new transcript when its project already has `quota` waiting (0: no quota). */
+/** Refuses a new transcript when its project already has `quota` queued or processing (0: no quota). */
 export async function checkQueuedJobs(queue: JobQueue, projectId: string, quota: number): Promise<void> {
   if (quota <= 0) return;
-  const waiting = await queue.backlog(projectId);
-  if (waiting >= quota) {
-    throw new EarshotError('quota_exceeded', `Too many queued transcripts: this project has ${waiting} waiting to start (the limit is ${quota}, EARSHOT_QUOTA_QUEUED_JOBS); submit more once some have started.`, {
+  const unfinished = await queue.backlog(projectId);
+  if (unfinished >= quota) {
+    throw new EarshotError('quota_exceeded', `Too many queued transcripts: this project has ${unfinished} queued or processing (the limit is ${quota}, EARSHOT_QUOTA_QUEUED_JOBS); submit more once some have finished.`, {
       retryAfterSeconds: RETRY_QUEUED_SECONDS,
     });
   }

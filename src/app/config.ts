@@ -96,7 +96,7 @@ export interface HttpLimits {
 }
 
 export interface ProjectQuotas {
-  /** Transcripts queued and not yet started. */
+  /** Transcripts queued or processing. */
   queuedJobs: number;
   /** Uploaded bytes held, waiting for or used by a job. */
   uploadBytes: number;

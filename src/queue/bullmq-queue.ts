@@ -51,12 +51,12 @@ export class BullmqQueue implements JobQueue {
   }
 
   /**
-   * Fair between projects by priority: a job's priority is its place in its project's backlog
-   * when it arrives (BullMQ serves priority 1 first, FIFO within a priority). A project's third
-   * waiting job is served in the third round, after every other project's first and second,
-   * whoever arrived first: round-robin by position, decided at admission, so workers need no
-   * coordination. The backlog per project is a Redis hash counted up here and down when a job
-   * first starts (see backlog()).
+   * Fair between projects by priority: a job's priority is its place among its project's
+   * unfinished jobs when it arrives (BullMQ serves priority 1 first, FIFO within a priority). A
+   * project's third unfinished job is served in the third round, after every other project's
+   * first and second, whoever arrived first: round-robin by position, decided at admission, so
+   * workers need no coordination. The count per project is a Redis hash, up here and down when a
+   * job completes or fails for good (see backlog()).
    */
   async enqueue(transcriptId: string, projectId: string): Promise<void> {
     try {
@@ -85,9 +85,9 @@ export class BullmqQueue implements JobQueue {
   }
 
   /**
-   * The project's jobs queued and not yet started, across every api process. Counted, not
-   * scanned: an api process that died between counting a job and adding it leaves the count one
-   * high (that project's later jobs then wait one round longer) until the count next reaches 0.
+   * The project's jobs queued or running, across every process. Counted, not scanned: an api
+   * process that died between counting a job and adding it leaves the count one high (that
+   * project's later jobs then wait one round longer).
    */
   async backlog(projectId: string): Promise<number> {
     try {
@@ -101,10 +101,10 @@ export class BullmqQueue implements JobQueue {
     return `${this.options.prefix}:backlog:${this.name}`;
   }
 
-  /** The job left its project's backlog: counted down once, on its first start. */
-  private async started(job: Job): Promise<void> {
+  /** The job left its project's backlog for good (completed, or failed with no retry left). */
+  private async finished(job: Job): Promise<void> {
     const projectId = (job.data as { projectId?: unknown }).projectId;
-    if (job.attemptsStarted !== 1 || typeof projectId !== 'string') return;
+    if (typeof projectId !== 'string') return;
     const left = await this.options.producer.hincrby(this.backlogKey, projectId, -1);
     if (left <= 0) await this.options.producer.hdel(this.backlogKey, projectId);
   }
@@ -114,7 +114,6 @@ export class BullmqQueue implements JobQueue {
     this.worker = new Worker(
       this.name,
       async (job, token) => {
-        await this.started(job);
         await handler(job.id!, signal, { attempt: job.attemptsStarted });
         if (signal.aborted) {
           // Shutting down mid-job: straight back to the queue for another worker.
@@ -134,6 +133,9 @@ export class BullmqQueue implements JobQueue {
       },
     );
     this.worker.on('error', this.options.onError);
+    const countDown = (job: Job | undefined) => void (job && this.finished(job).catch(this.options.onError));
+    this.worker.on('completed', countDown);
+    this.worker.on('failed', (job) => job && job.attemptsMade >= (job.opts.attempts ?? 1) && countDown(job));
   }
 
   /** Waiting, delayed and running jobs of every worker, as last counted (refreshed at most once a second). */

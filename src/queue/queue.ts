@@ -16,7 +16,7 @@ export interface JobQueue {
   process(handler: JobHandler, concurrency: number): void;
   /** Jobs waiting plus running. */
   depth(): number;
-  /** The project's jobs queued and not yet started (its queued-jobs quota counts these). */
+  /** The project's jobs queued or running (its queued-jobs quota counts these). */
   backlog(projectId: string): Promise<number>;
   /**
    * Stops taking jobs, ends running ones and resolves when they have settled: MemoryQueue aborts
