@@ -6,7 +6,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { EarshotError } from '../errors.js';
+import { EarshotError, isEarshotError } from '../errors.js';
 import type { JobQueue } from '../queue/queue.js';
 
 /** A second is the finest `retry-after`; a busy queue or a long /v1 request rarely clears sooner. */
@@ -42,7 +42,14 @@ export async function installRateLimit(app: FastifyInstance, perMinute: number, 
 /** Refuses a new transcript when its project already has `quota` queued or processing (0: no quota). */
 export async function checkQueuedJobs(queue: JobQueue, projectId: string, quota: number): Promise<void> {
   if (quota <= 0) return;
-  const unfinished = await queue.backlog(projectId);
+  let unfinished: number;
+  try {
+    unfinished = await queue.backlog(projectId);
+  } catch (err) {
+    // Redis is out: the enqueue that follows meets it too, and answers for the request as before.
+    if (isEarshotError(err, 'queue_unavailable')) return;
+    throw err;
+  }
   if (unfinished >= quota) {
     throw new EarshotError('quota_exceeded', `Too many queued transcripts: this project has ${unfinished} queued or processing (the limit is ${quota}, EARSHOT_QUOTA_QUEUED_JOBS); submit more once some have finished.`, {
       retryAfterSeconds: RETRY_QUEUED_SECONDS,

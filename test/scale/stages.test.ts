@@ -44,7 +44,8 @@ test('asr and intelligence workers split a transcript between them through the q
     assert.ok((await cluster.redis.pttl(handoffKey)) > 0, 'the hand-off has a time-to-live');
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal((await client.transcripts.get(submitted.id)).status, 'processing');
-    assert.deepEqual(await cluster.redis.lrange(`${cluster.prefix}:intelligence:wait`, 0, -1), [submitted.id], 'waiting in the intelligence queue');
+    // Prioritized: every job's priority is its place in its project's backlog (fair queueing).
+    assert.deepEqual(await cluster.redis.zrange(`${cluster.prefix}:intelligence:prioritized`, 0, -1), [submitted.id], 'waiting in the intelligence queue');
     assert.deepEqual(await cluster.redis.keys(`${cluster.prefix}:upload:*`), [], 'the audio left Redis once recognised');
 
     const intelligence = await cluster.startWorker(['--stages', 'intelligence', '--metrics-port', '0']);
