@@ -148,6 +148,8 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     streamMaxSessions: num('EARSHOT_STREAM_MAX_SESSIONS', 5 * availableParallelism()),
     streamMaxSessionsPerKey: env.EARSHOT_STREAM_MAX_SESSIONS_PER_KEY ? num('EARSHOT_STREAM_MAX_SESSIONS_PER_KEY', 1) : undefined,
     streamInactivitySeconds: num('EARSHOT_STREAM_INACTIVITY_SECONDS', 120),
+    streamMaxInactivitySeconds: num('EARSHOT_STREAM_MAX_INACTIVITY_SECONDS', 600),
+    streamMaxVocabularySessions: num('EARSHOT_STREAM_MAX_KEYTERMS_SESSIONS', availableParallelism()),
     streamMaxSessionSeconds: num('EARSHOT_STREAM_MAX_SESSION_SECONDS', 3 * 3600),
     storeStreams: flag('EARSHOT_STORE_STREAMS'),
     streamTokenSecret: env.EARSHOT_STREAM_TOKEN_SECRET || undefined,

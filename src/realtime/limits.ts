@@ -11,6 +11,11 @@ export interface ConcurrencyOptions {
   maxSessions: number;
   /** Sessions at once per API key (temporary tokens count against the key that made them). */
   maxSessionsPerKey: number;
+  /**
+   * Sessions with a custom vocabulary (`keyterms_prompt`) at once on this server: each gets a
+   * decoder built for its terms, a model of its own in memory (~95 MB), not one of the shared pool.
+   */
+  maxVocabularySessions: number;
 }
 
 export interface SessionSlot {
@@ -20,6 +25,7 @@ export interface SessionSlot {
 
 export class ConcurrencyLimits {
   private total = 0;
+  private vocabularySessions = 0;
   private readonly perKey = new Map<string, number>();
 
   constructor(readonly options: ConcurrencyOptions) {
@@ -28,8 +34,8 @@ export class ConcurrencyLimits {
     }
   }
 
-  /** Takes a slot for the key, or throws `stream_too_many_sessions`. */
-  acquire(keyId: string): SessionSlot {
+  /** Takes a slot for the key (and a vocabulary slot with `vocabulary`), or throws `stream_too_many_sessions`. */
+  acquire(keyId: string, vocabulary = false): SessionSlot {
     const mine = this.perKey.get(keyId) ?? 0;
     if (mine >= this.options.maxSessionsPerKey) {
       throw new EarshotError('stream_too_many_sessions', `Too many concurrent sessions: this key already runs ${mine} (the limit per key is ${this.options.maxSessionsPerKey}).`);
@@ -37,7 +43,14 @@ export class ConcurrencyLimits {
     if (this.total >= this.options.maxSessions) {
       throw new EarshotError('stream_too_many_sessions', `Too many concurrent sessions: the server runs its maximum of ${this.options.maxSessions}; try again shortly.`);
     }
+    if (vocabulary && this.vocabularySessions >= this.options.maxVocabularySessions) {
+      throw new EarshotError(
+        'stream_too_many_sessions',
+        `Too many sessions with keyterms_prompt: the server runs its maximum of ${this.options.maxVocabularySessions} (each builds a decoder of its own); connect without keyterms_prompt or try again shortly.`,
+      );
+    }
     this.total++;
+    if (vocabulary) this.vocabularySessions++;
     this.perKey.set(keyId, mine + 1);
     let released = false;
     return {
@@ -45,6 +58,7 @@ export class ConcurrencyLimits {
         if (released) return;
         released = true;
         this.total--;
+        if (vocabulary) this.vocabularySessions--;
         const left = (this.perKey.get(keyId) ?? 1) - 1;
         if (left > 0) this.perKey.set(keyId, left);
         else this.perKey.delete(keyId);

@@ -31,8 +31,13 @@ export interface RealtimeSettings {
   streamMaxSessions: number;
   /** Default: streamMaxSessions. */
   streamMaxSessionsPerKey?: number;
+  /** Idle time before a session is closed, when the client gives no `inactivity_timeout`. */
   streamInactivitySeconds: number;
+  /** The longest `inactivity_timeout` a client may ask for (longer ones are cut to this). */
+  streamMaxInactivitySeconds: number;
   streamMaxSessionSeconds: number;
+  /** Sessions with a `keyterms_prompt` at once: each builds a decoder of its own (~95 MB). */
+  streamMaxVocabularySessions: number;
   storeStreams: boolean;
   streamTokenSecret?: string;
 }
@@ -94,9 +99,17 @@ export async function mountRealtime(
     store: deps.store,
     engine,
     engineName: DEFAULT_ENGINE,
-    limits: new ConcurrencyLimits({ maxSessions: settings.streamMaxSessions, maxSessionsPerKey: settings.streamMaxSessionsPerKey ?? settings.streamMaxSessions }),
+    limits: new ConcurrencyLimits({
+      maxSessions: settings.streamMaxSessions,
+      maxSessionsPerKey: settings.streamMaxSessionsPerKey ?? settings.streamMaxSessions,
+      maxVocabularySessions: settings.streamMaxVocabularySessions,
+    }),
     tokens,
-    timeouts: { inactivityMs: settings.streamInactivitySeconds * 1000, maxDurationMs: settings.streamMaxSessionSeconds * 1000 },
+    timeouts: {
+      inactivityMs: Math.min(settings.streamInactivitySeconds, settings.streamMaxInactivitySeconds) * 1000,
+      maxInactivityMs: settings.streamMaxInactivitySeconds * 1000,
+      maxDurationMs: settings.streamMaxSessionSeconds * 1000,
+    },
     storeStreams: settings.storeStreams,
     logger: deps.logger,
   };

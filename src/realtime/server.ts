@@ -135,7 +135,7 @@ export class RealtimeServer {
       if (this.closing) return refuse(ws, new EarshotError('internal', 'Server shutting down.'));
       let slot;
       try {
-        slot = this.deps.limits.acquire(admission.auth.keyId);
+        slot = this.deps.limits.acquire(admission.auth.keyId, admission.options.keyterms.length > 0);
       } catch (err) {
         return refuse(ws, err);
       }
@@ -171,9 +171,21 @@ function isAdmission(value: unknown): value is Admission {
   return typeof value === 'object' && value !== null && 'auth' in value && 'options' in value;
 }
 
+/**
+ * A refused client gets a second to answer the close frame; one that does not (a script that
+ * never reads) is cut off then, where `ws` would hold its socket for 30 s.
+ */
+const REFUSAL_GRACE_MS = 1000;
+
+/** Closes a refused WebSocket, cutting it off if the client does not answer (both protocols). */
+export function closeRefused(ws: WebSocket, code: number, reason: string): void {
+  ws.close(code, reason);
+  setTimeout(() => ws.terminate(), REFUSAL_GRACE_MS).unref();
+}
+
 function refuse(ws: WebSocket, err: unknown): void {
   const frame = closeFrameFor(err);
-  ws.close(frame.code, frame.reason);
+  closeRefused(ws, frame.code, frame.reason);
 }
 
 /** Creates the real-time server and handles upgrades on `server`. */

@@ -39,8 +39,9 @@ const SETUP_TIMEOUT_MS = 10_000;
 const SEND_BUFFER_LIMIT = 4 * 1024 * 1024;
 
 export interface SessionTimeouts {
-  /** Closes an idle session (no audio, no message); the client's `inactivity_timeout` wins. */
+  /** Closes an idle session (no audio, no message); the client's `inactivity_timeout` wins, up to `maxInactivityMs`. */
   inactivityMs: number;
+  maxInactivityMs: number;
   /** Closes the session after this long, whatever it is doing. */
   maxDurationMs: number;
 }
@@ -245,7 +246,8 @@ export class StreamSession {
 
   private touch(): void {
     clearTimeout(this.inactivity);
-    const ms = this.settings.inactivityTimeoutMs ?? this.deps.timeouts.inactivityMs;
+    const { inactivityMs, maxInactivityMs } = this.deps.timeouts;
+    const ms = Math.min(this.settings.inactivityTimeoutMs ?? inactivityMs, maxInactivityMs);
     this.inactivity = setTimeout(() => {
       this.finish(closeFrameFor(new EarshotError('stream_inactive', `Session Timeout: no audio or message for ${ms / 1000} s (inactivity_timeout).`)), true);
     }, ms);

@@ -159,7 +159,7 @@ describe('tokens and limits', () => {
   });
 
   test('sessions are limited per key and per server; slots come back once', () => {
-    const limits = new ConcurrencyLimits({ maxSessions: 2, maxSessionsPerKey: 1 });
+    const limits = new ConcurrencyLimits({ maxSessions: 2, maxSessionsPerKey: 1, maxVocabularySessions: 1 });
     const a = limits.acquire('a');
     assert.throws(() => limits.acquire('a'), /per key/);
     const b = limits.acquire('b');
@@ -169,6 +169,17 @@ describe('tokens and limits', () => {
     assert.equal(limits.active, 1);
     limits.acquire('c');
     b.release();
+    assert.equal(limits.active, 1);
+  });
+
+  test('sessions with a custom vocabulary have a cap of their own', () => {
+    const limits = new ConcurrencyLimits({ maxSessions: 3, maxSessionsPerKey: 3, maxVocabularySessions: 1 });
+    const first = limits.acquire('a', true);
+    assert.throws(() => limits.acquire('b', true), /keyterms_prompt: the server runs its maximum of 1/);
+    const plain = limits.acquire('b');
+    first.release();
+    limits.acquire('b', true);
+    plain.release();
     assert.equal(limits.active, 1);
   });
 });

@@ -13,7 +13,7 @@ import { apiKeyFromHeader } from '../../api/auth.js';
 import { EarshotError } from '../../errors.js';
 import type { AuthContext } from '../../store/store.js';
 import type { RealtimeDeps, UpgradeHandler } from '../server.js';
-import { MAX_FRAME_BYTES } from '../server.js';
+import { closeRefused, MAX_FRAME_BYTES } from '../server.js';
 import { ClientSecrets } from './client-secrets.js';
 import { closeFor, errorBodyFor } from './errors.js';
 import { newId } from './events.js';
@@ -138,5 +138,5 @@ function isAdmission(value: unknown): value is Admission {
 function refuse(ws: WebSocket, err: unknown): void {
   ws.send(JSON.stringify({ event_id: newId('event'), type: 'error', error: errorBodyFor(err) }));
   const frame = closeFor(err);
-  ws.close(frame.code, frame.reason);
+  closeRefused(ws, frame.code, frame.reason);
 }
