@@ -41,7 +41,7 @@ export const ERRORS = {
   unauthorized: { status: 401, closeCode: 4001, retryable: false, description: 'Missing or invalid API key.' },
   forbidden: { status: 403, closeCode: 4001, retryable: false, description: 'The API key is valid but may not use this endpoint: admin endpoints take only the keys listed in EARSHOT_ADMIN_KEYS.' },
   not_found: { status: 404, closeCode: 4404, retryable: false, description: 'The resource does not exist or belongs to another project.' },
-  quota_exceeded: { status: 429, closeCode: 4029, retryable: true, description: 'The project is at one of its quotas (queued jobs, uploaded bytes held, concurrent /v1 requests; docs/limits.md); retry after `retry-after` seconds.' },
+  quota_exceeded: { status: 429, closeCode: 4029, retryable: true, description: 'The project is at one of its quotas (queued or processing transcripts, concurrent /v1 requests; docs/limits.md); retry after `retry-after` seconds.' },
   rate_limited: { status: 429, closeCode: 4029, retryable: true, description: 'The project sent more requests this minute than EARSHOT_QUOTA_REQUESTS_PER_MINUTE allows; retry after `retry-after` seconds.' },
   internal: { status: 500, closeCode: 1011, retryable: true, description: 'An unexpected server error.' },
   // persistence and encryption at rest

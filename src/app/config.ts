@@ -98,8 +98,6 @@ export interface HttpLimits {
 export interface ProjectQuotas {
   /** Transcripts queued or processing. */
   queuedJobs: number;
-  /** Uploaded bytes held, waiting for or used by a job. */
-  uploadBytes: number;
   /** /v1 requests transcribing at once (per API process). */
   openaiRequests: number;
   /** Requests per minute to /v1, /v2 and /v3/token (shared through Redis when scale-out is on). */
@@ -170,7 +168,6 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     },
     quotas: {
       queuedJobs: num('EARSHOT_QUOTA_QUEUED_JOBS', 1000, 0),
-      uploadBytes: num('EARSHOT_QUOTA_UPLOAD_BYTES', 1024 * MiB, 0),
       openaiRequests: num('EARSHOT_QUOTA_OPENAI_REQUESTS', 8, 0),
       requestsPerMinute: num('EARSHOT_QUOTA_REQUESTS_PER_MINUTE', 6000, 0),
     },
