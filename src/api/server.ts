@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Redis } from 'ioredis';
@@ -50,6 +51,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: options.jsonBodyLimit ?? 1024 * 1024,
     // Nested objects with unknown fields (custom_spelling[0].foo) are refused, not silently cut.
     ajv: { customOptions: { removeAdditional: false } },
+    schemaController: { compilersFactory: { buildValidator: strictBodies } },
     // A proxy's request id is kept, so its logs and ours share one id (logged as reqId).
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -100,6 +102,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   return app;
 }
+
+const ajvCompilers = AjvCompiler();
+
+/**
+ * JSON bodies are taken as typed: `"3"` is not 3 and `"true"` is not true (Fastify's default Ajv
+ * coerces them). Query strings and path parameters are text by nature, so they keep coercion.
+ */
+const strictBodies: ValidatorFactory = (externalSchemas, options) => {
+  const coercing = ajvCompilers(externalSchemas, options);
+  const strict = ajvCompilers(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as Parameters<typeof ajvCompilers>[1]);
+  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+};
 
 /**
  * JSON bodies with a message that says where the syntax broke. An empty body parses as "no

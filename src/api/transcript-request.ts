@@ -6,6 +6,7 @@ import { uploadIdOf } from '../queue/upload-leases.js';
 import type { NewTranscript, TranscriptOptions } from '../store/store.js';
 import { checkTranscriptOptions, SUPPORTED_OPTIONS } from './schemas/transcript-options.js';
 import { checkPolicies } from '../intelligence/redaction/policies.js';
+import { checkDependentOptions } from './request-rules.js';
 
 /** Languages the engines here transcribe (pocketsphinx's default model is US English). */
 export const SUPPORTED_LANGUAGES = ['en', 'en_us'] as const;
@@ -67,9 +68,9 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
       `language_code "${language}" is not supported by this server yet; it transcribes ${SUPPORTED_LANGUAGES.join(', ')}.`,
     );
   }
+  checkDependentOptions(options);
   const bounds = options.speaker_options as { min_speakers_expected?: number; max_speakers_expected?: number } | undefined;
   if (bounds !== undefined) {
-    if (options.speaker_labels !== true) throw new EarshotError('invalid_request', 'speaker_options needs speaker_labels: true.');
     if (options.speakers_expected !== undefined) throw new EarshotError('invalid_request', 'Send speakers_expected (an exact count) or speaker_options (bounds), not both.');
     const { min_speakers_expected: min, max_speakers_expected: max } = bounds;
     if (min !== undefined && max !== undefined && min > max) {
@@ -88,18 +89,6 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
   }
   // Missing, unknown or unsupported policy names are refused now rather than failing the job later.
   if (options.redact_pii === true) checkPolicies((options.redact_pii_policies as string[] | undefined) ?? []);
-  if (options.redact_pii_return_unredacted === true && options.redact_pii !== true) {
-    throw new EarshotError('invalid_request', 'redact_pii_return_unredacted needs redact_pii: true.');
-  }
-  if (options.keyterms_prompt_options !== undefined && options.keyterms_prompt === undefined) {
-    throw new EarshotError('invalid_request', 'keyterms_prompt_options needs keyterms_prompt.');
-  }
-  if (options.redact_pii_audio_quality !== undefined && options.redact_pii_audio !== true) {
-    throw new EarshotError('invalid_request', 'redact_pii_audio_quality needs redact_pii_audio: true.');
-  }
-  if (options.redact_pii_audio === true && options.redact_pii !== true) {
-    throw new EarshotError('invalid_request', 'redact_pii_audio needs redact_pii: true.');
-  }
   if (options.redact_pii_audio === true && (options.multichannel === true || options.dual_channel === true)) {
     throw new EarshotError('invalid_request', 'redact_pii_audio cannot be combined with multichannel (or dual_channel) yet: the bleeped copy is made from one mixed channel. Ask for one of them.');
   }

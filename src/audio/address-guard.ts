@@ -88,20 +88,20 @@ export async function vetHost(hostname: string, allowPrivateNetworks: boolean): 
       const found = await lookup(host, { all: true, verbatim: true });
       addresses = found.map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new EarshotError('remote_fetch_failed', `Could not resolve the host ${host} (${code}); check the URL.`, { cause: err });
+      // The resolver's answer (NXDOMAIN, SERVFAIL…) says things about the server's network; the log has it.
+      throw new EarshotError('remote_fetch_failed', `Could not resolve the host ${host}; check the URL.`, { cause: err });
     }
   }
   if (!allowPrivateNetworks) {
     for (const { address } of addresses) {
       const reason = forbiddenAddressReason(address);
-      if (reason !== null) {
-        const shown = address === host ? host : `${host} (${address})`;
-        throw new EarshotError(
-          'remote_forbidden',
-          `Refusing to fetch from ${shown}: the address is ${reason}. Only public addresses are allowed; a server operator can enable private networks.`,
-        );
-      }
+      if (reason === null) continue;
+      // A literal is the client's own text; what a name resolves to is the server's to keep.
+      const why = address === host ? `the address is ${reason}` : 'the name resolves to an address that is not public';
+      throw new EarshotError(
+        'remote_forbidden',
+        `Refusing to fetch from ${host}: ${why}. Only public addresses are allowed; a server operator can enable private networks.`,
+      );
     }
   }
   return addresses;
@@ -178,4 +178,27 @@ function ipv6Bytes(address: string): Uint8Array {
     bytes[i * 2 + 1] = group & 0xff;
   });
   return bytes;
+}
+
+const CONNECTION_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  EPIPE: 'the connection was closed',
+};
+
+/**
+ * A socket error as a client may read it: Node's own text names the address it dialled
+ * ("connect ECONNREFUSED 10.0.0.7:80"), which would tell a client what a host name resolved to.
+ */
+export function describeConnectionError(err: NodeJS.ErrnoException): string {
+  if (err.code && CONNECTION_FAILURES[err.code]) return CONNECTION_FAILURES[err.code];
+  if (err.code?.startsWith('ERR_TLS') || /cert|SSL|TLS/i.test(`${err.code} ${err.message}`)) {
+    // "self-signed certificate" helps the client; a name mismatch lists the address it reached.
+    const addressFree = !/\d+\.\d+\.\d+\.\d+|[0-9a-f]*:[0-9a-f]*:[0-9a-f]*/i.test(err.message);
+    return `the TLS handshake failed: ${addressFree ? err.message : err.code}`;
+  }
+  return err.code ? `the connection failed (${err.code})` : 'the connection failed';
 }

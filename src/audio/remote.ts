@@ -2,7 +2,7 @@ import { formatBytes } from '../format-bytes.js';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { EarshotError, isEarshotError } from '../errors.js';
-import { pinnedLookup, vetHost, type VettedAddress } from './address-guard.js';
+import { describeConnectionError, pinnedLookup, vetHost, type VettedAddress } from './address-guard.js';
 
 export interface RemoteFetchOptions {
   /** Fail with `audio_too_large` once the body would exceed this many bytes. */
@@ -121,8 +121,7 @@ function request(url: URL, addresses: VettedAddress[], signal: AbortSignal): Pro
     req.once('response', resolve);
     req.once('error', (err: NodeJS.ErrnoException) => {
       if (signal.aborted) return reject(err);
-      const detail = err.code ? `${err.code}: ${err.message}` : err.message;
-      reject(new EarshotError('remote_fetch_failed', `Could not fetch ${shown(url)}: ${detail}.`, { cause: err }));
+      reject(new EarshotError('remote_fetch_failed', `Could not fetch ${shown(url)}: ${describeConnectionError(err)}.`, { cause: err }));
     });
     req.end();
   });

@@ -6,6 +6,7 @@
  * closes the socket with the SDK's close code (close-codes.ts), never a silent ignore.
  */
 import { EarshotError } from '../errors.js';
+import { checkTerms, REQUEST_RULES } from '../api/request-rules.js';
 
 // ---- server → client -------------------------------------------------------------------------
 
@@ -103,8 +104,6 @@ export interface StreamOptions extends TurnSettings {
 /** Sample rates the resampler takes (audio-input.ts); 16000 needs no resampling. */
 export const MIN_SAMPLE_RATE = 8000;
 export const MAX_SAMPLE_RATE = 48000;
-const MAX_KEYTERMS = 100;
-const MAX_KEYTERM_LENGTH = 50;
 const MAX_SILENCE_MS = 10_000;
 
 /**
@@ -263,9 +262,11 @@ function parseSettingsPatch(raw: Record<string, string | undefined>): Partial<Tu
 function parseKeyterms(value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((t) => typeof t === 'string')) throw badMessage('keyterms_prompt must be a JSON array of strings.');
   const terms = value.map((t: string) => t.trim()).filter((t) => t !== '');
-  if (terms.length > MAX_KEYTERMS) throw badMessage(`keyterms_prompt takes at most ${MAX_KEYTERMS} terms (got ${terms.length}).`);
-  const long = terms.find((t) => t.length > MAX_KEYTERM_LENGTH);
-  if (long) throw badMessage(`Each keyterms_prompt term is at most ${MAX_KEYTERM_LENGTH} characters ("${long.slice(0, 20)}…" is longer).`);
+  try {
+    checkTerms('keyterms_prompt', terms, REQUEST_RULES.streamTerms);
+  } catch (err) {
+    throw badMessage((err as Error).message);
+  }
   return terms;
 }
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { pinnedLookup, vetHost } from '../audio/address-guard.js';
-import { EarshotError } from '../errors.js';
+import { describeConnectionError, pinnedLookup, vetHost } from '../audio/address-guard.js';
+import { EarshotError, isEarshotError } from '../errors.js';
 import { SIGNATURE_HEADER, signWebhook } from './signature.js';
 
 export interface WebhookTarget {
@@ -82,7 +82,8 @@ export class WebhookSender implements WebhookNotifier {
     const body = JSON.stringify({ transcript_id: transcriptId, status });
     return this.post(target, body).then(
       (statusCode) => ({ statusCode, error: statusCode >= 200 && statusCode < 300 ? null : `HTTP ${statusCode}` }),
-      (error: Error) => ({ statusCode: null, error: error.message }),
+      // The log is shown to the client: our own errors are written for it, socket errors are not.
+      (error: Error) => ({ statusCode: null, error: isEarshotError(error) ? error.message : describeConnectionError(error) }),
     );
   }
 

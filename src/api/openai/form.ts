@@ -7,6 +7,7 @@
 import type { Multipart } from '@fastify/multipart';
 import type { SegmenterOptions } from '../../audio/vad/segmenter.js';
 import { EarshotError } from '../../errors.js';
+import { REQUEST_RULES } from '../request-rules.js';
 import { ParamError } from './errors.js';
 
 export const RESPONSE_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;
@@ -161,6 +162,11 @@ function checkFields(file: Buffer, scalars: Map<string, string>, lists: Record<'
     }
   }
 
+  const prompt = get('prompt');
+  if (prompt !== undefined && prompt.length > REQUEST_RULES.promptMaxLength) {
+    throw new ParamError('invalid_request', `prompt is at most ${REQUEST_RULES.promptMaxLength} characters (got ${prompt.length}).`, 'prompt');
+  }
+
   const languageText = get('language');
   let language: string | undefined;
   if (languageText !== undefined) {
@@ -179,7 +185,7 @@ function checkFields(file: Buffer, scalars: Map<string, string>, lists: Record<'
     file,
     model: get('model'),
     language,
-    prompt: get('prompt'),
+    prompt,
     responseFormat,
     granularities,
     temperature,

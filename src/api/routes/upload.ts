@@ -4,7 +4,7 @@ import { EarshotError } from '../../errors.js';
 import { uploadUrlFor } from '../../queue/upload-leases.js';
 import { projectOf } from '../auth.js';
 import { baseUrlOf, type ApiDeps } from '../deps.js';
-import { apiKeySecurity, ErrorResponse } from '../schemas/common.js';
+import { apiKeySecurity, ErrorResponse, IdString } from '../schemas/common.js';
 import { UploadResponse } from '../schemas/transcript.js';
 
 /**
@@ -51,8 +51,8 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
         tags: ['files'],
         summary: 'Uploads cannot be read back: they are held in memory only, for transcription',
         security: apiKeySecurity,
-        params: Type.Object({ upload_id: Type.String() }),
-        response: { 404: Type.Ref(ErrorResponse) },
+        params: Type.Object({ upload_id: IdString('The upload id') }),
+        response: { 400: Type.Ref(ErrorResponse), 404: Type.Ref(ErrorResponse) },
       },
     },
     async () => {

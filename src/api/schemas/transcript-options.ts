@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { REQUEST_RULES } from '../request-rules.js';
 
 /**
  * Every field of AssemblyAI's `TranscriptParams` (the `assemblyai` SDK's TranscriptOptionalParams
@@ -26,6 +27,8 @@ const strings = (description: string) => Type.Array(Type.String(), { description
 const feature = (description: string): OptionSpec => ({ support: 'feature', schema: bool(description) });
 const setting = (schema: TSchema): OptionSpec => ({ support: 'setting', schema });
 const supported = (schema: TSchema): OptionSpec => ({ support: 'supported', schema });
+const { maxCount, maxLength } = REQUEST_RULES.batchTerms;
+const terms = (description: string) => Type.Array(Type.String({ maxLength }), { maxItems: maxCount, description });
 
 export const TRANSCRIPT_OPTIONS = {
   audio_url: {
@@ -96,9 +99,9 @@ export const TRANSCRIPT_OPTIONS = {
   redact_pii_audio: supported(bool('A copy of the audio with PII bleeped (GET /v2/transcript/:id/redacted-audio)')),
   redact_pii_policies: supported(Type.Array(Type.String(), { description: 'PII policies, e.g. person_name, phone_number' })),
   redact_pii_sub: supported(Type.Union([Type.Literal('hash'), Type.Literal('entity_name')])),
-  word_boost: supported(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: 'Words or phrases to favour' })),
+  word_boost: supported(terms('Words or phrases to favour')),
   boost_param: supported(Type.Union([Type.Literal('low'), Type.Literal('default'), Type.Literal('high')])),
-  keyterms_prompt: supported(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000, description: 'Key terms to favour' })),
+  keyterms_prompt: supported(terms('Key terms to favour')),
   // Not available in this build.
   disfluencies: supported(bool('Keep filler words ("um", "uh", "hmm"); left out by default')),
   speaker_options: supported(
@@ -120,7 +123,7 @@ export const TRANSCRIPT_OPTIONS = {
       { additionalProperties: false, description: 'How strongly keyterms_prompt terms are favoured: standard or high' },
     ),
   ),
-  prompt: supported(Type.String({ maxLength: 4000, description: 'Context for the speech model (engines that take a prompt: whisper)' })),
+  prompt: supported(Type.String({ maxLength: REQUEST_RULES.promptMaxLength, description: 'Context for the speech model (engines that take a prompt: whisper)' })),
   temperature: setting(Type.Number()),
   speech_models: supported(
     Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10, description: 'Speech models in order of preference: the first this server can run is used' }),

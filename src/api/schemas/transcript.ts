@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { IdString } from './common.js';
 
 /**
  * Response shapes, for the OpenAPI document only: responses are serialised with JSON.stringify
@@ -43,8 +44,8 @@ export const TranscriptListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Page size' })),
   status: Type.Optional(TranscriptStatus),
   created_on: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC)' })),
-  before_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Older than this transcript' })),
-  after_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Newer than this transcript' })),
+  before_id: Type.Optional(IdString('Older than this transcript')),
+  after_id: Type.Optional(IdString('Newer than this transcript')),
   throttled_only: Type.Optional(Type.Boolean({ description: 'Deprecated; nothing is throttled here' })),
 });
 
