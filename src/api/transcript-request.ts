@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
-import { forbiddenAddressReason } from '../audio/address-guard.js';
+import { forbiddenAddressReason, vetHost } from '../audio/address-guard.js';
 import { PROMPTED_ENGINES, resolveEngine, resolveEngines } from '../engines/speech-models.js';
-import { EarshotError } from '../errors.js';
+import { EarshotError, isEarshotError } from '../errors.js';
 import { uploadIdOf } from '../queue/upload-leases.js';
 import type { NewTranscript, TranscriptOptions } from '../store/store.js';
 import { checkTranscriptOptions, SUPPORTED_OPTIONS } from './schemas/transcript-options.js';
@@ -154,5 +154,28 @@ function checkFetchableUrl(field: string, text: string, allowPrivate: boolean): 
       'remote_forbidden',
       `${field} points at ${host}, which is ${reason}; only public addresses are allowed on this server.`,
     );
+  }
+}
+
+/**
+ * Resolves the host names of audio_url and webhook_url now, so a name that points at a private
+ * address is a 400 at the door rather than a failed job later. A name that does not resolve yet
+ * is left to the fetch (DNS may be catching up); every fetch checks its addresses again anyway.
+ */
+export async function refusePrivateHosts(transcript: ResolvedRequest['transcript'], allowPrivateNetworks: boolean): Promise<void> {
+  if (allowPrivateNetworks) return;
+  const urls = [transcript.audioKind === 'url' ? ['audio_url', transcript.audioUrl] : null, transcript.webhookUrl ? ['webhook_url', transcript.webhookUrl] : null];
+  for (const entry of urls) {
+    if (entry === null) continue;
+    const [field, text] = entry;
+    const host = new URL(text).hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) !== 0) continue;
+    try {
+      await vetHost(host, false);
+    } catch (err) {
+      if (isEarshotError(err) && err.code === 'remote_forbidden') {
+        throw new EarshotError('remote_forbidden', `${field}: ${err.message}`);
+      }
+    }
   }
 }

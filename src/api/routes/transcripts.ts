@@ -8,7 +8,7 @@ import { renderList, renderTranscript } from '../render.js';
 import { apiKeySecurity, commonErrors, TranscriptIdParams } from '../schemas/common.js';
 import { TranscriptListQuery, TranscriptListResponse, TranscriptResponse } from '../schemas/transcript.js';
 import { TranscriptRequestSchema } from '../schemas/transcript-options.js';
-import { refuseUnsupported, resolveTranscriptRequest } from '../transcript-request.js';
+import { refusePrivateHosts, refuseUnsupported, resolveTranscriptRequest } from '../transcript-request.js';
 import { uploadIdOf } from '../../queue/upload-leases.js';
 import { checkQueuedJobs } from '../quotas.js';
 
@@ -51,6 +51,7 @@ export const transcriptRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) =
         allowPrivateNetworks: deps.allowPrivateNetworks,
         hasUpload: (id) => held && id === named,
       });
+      await refusePrivateHosts(transcript, deps.allowPrivateNetworks);
       // Leased before the row exists, so the upload cannot expire between the check and the job.
       if (uploadId !== null) await leases.acquire(uploadId);
       let record: TranscriptRecord;
