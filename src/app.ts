@@ -20,6 +20,7 @@ import { WebhookSender } from './webhooks/sender.js';
 import { loadConfig, type EarshotConfig } from './app/config.js';
 import { listenUrl } from './app/process-parts.js';
 import { webhookSecret } from './app/webhook-secret.js';
+import { assertKeyLocation } from './app/key-location.js';
 
 export { loadConfig, type EarshotConfig };
 export { webhookSecret, WEBHOOK_SECRET_FILE } from './app/webhook-secret.js';
@@ -59,7 +60,8 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
     }
   };
   try {
-    const store = await openStore({ dataDir: config.dataDir, url: config.databaseUrl }, { logger: storeLogger });
+    assertKeyLocation(config.dataDir, config.keyFile);
+    const store = await openStore({ dataDir: config.dataDir, url: config.databaseUrl }, { keyFile: config.keyFile, logger: storeLogger });
     cleanups.push(() => store.close());
     if (config.apiKeys.length > 0) await store.seedApiKeys(config.apiKeys);
     const needsApiKey = !(await store.listApiKeys()).some((k) => k.revokedAt === null);

@@ -2,13 +2,16 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { EarshotError } from '../errors.js';
 import type { RealtimeSettings } from '../realtime/mount.js';
+import { defaultKeyFile } from './key-location.js';
 
 /** Real-time streaming settings (issue 5) are in RealtimeSettings: TLS, session limits, `storeStreams`. */
 export interface EarshotConfig extends RealtimeSettings {
   port: number;
   host: string;
-  /** SQLite file, keys.json (encryption keys) and the webhook secret live here. */
+  /** SQLite file and the webhook secret live here; never the encryption key (see keyFile). */
   dataDir: string;
+  /** keys.json, the at-rest encryption keys: EARSHOT_KEY_FILE, default ~/.config/earshot/keys.json. */
+  keyFile: string;
   /** `postgres://…` or `sqlite:///abs/file.db`; default: `<dataDir>/earshot.db`. */
   databaseUrl?: string;
   /**
@@ -120,6 +123,7 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     port: num('EARSHOT_PORT', 8080, 0),
     host: env.EARSHOT_HOST || '127.0.0.1',
     dataDir: env.EARSHOT_DATA_DIR || './.earshot',
+    keyFile: env.EARSHOT_KEY_FILE || defaultKeyFile(env),
     databaseUrl: env.EARSHOT_DATABASE_URL || undefined,
     concurrency: num('EARSHOT_CONCURRENCY', 4),
     decoders: env.EARSHOT_DECODERS ? num('EARSHOT_DECODERS', 1) : undefined,
@@ -174,6 +178,7 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
   };
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   config.dataDir = resolve(config.dataDir);
+  config.keyFile = resolve(config.keyFile);
   return config;
 }
 

@@ -6,6 +6,7 @@ import { loadKeyring } from '../store/encryption/key-file.js';
 import type { Keyring } from '../store/encryption/keyring.js';
 import { openStore, type Store, type StoreLogger } from '../store/store.js';
 import type { EarshotConfig } from './config.js';
+import { assertKeyLocation } from './key-location.js';
 
 /** JSON lines on stderr, written synchronously so the last lines before a crash are kept. */
 export function processLogger(config: EarshotConfig): Logger {
@@ -43,12 +44,13 @@ export class Closer {
 
 /**
  * The store of an `api` or `worker` process and the keyring it seals with, which the Redis upload
- * vault shares (EARSHOT_ENCRYPTION_KEYS, else `<dataDir>/keys.json`: every process needs the same).
+ * vault shares (EARSHOT_ENCRYPTION_KEYS, else EARSHOT_KEY_FILE: every process needs the same).
  */
 export async function openProcessStore(config: EarshotConfig, logger: Logger): Promise<{ store: Store; keyring: Keyring }> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const storeLogger = storeLoggerOf(logger);
-  const keyring = await loadKeyring({ dataDir: config.dataDir, logger: storeLogger });
+  assertKeyLocation(config.dataDir, config.keyFile);
+  const keyring = await loadKeyring({ keyFile: config.keyFile, logger: storeLogger });
   const store = await openStore({ dataDir: config.dataDir, url: config.databaseUrl }, { keyring, logger: storeLogger });
   return { store, keyring };
 }

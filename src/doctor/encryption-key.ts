@@ -1,19 +1,20 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { keyLocationProblem } from '../app/key-location.js';
 import { isEarshotError } from '../errors.js';
-import { KEY_FILE_NAME, KEYS_ENV, readKeyFile } from '../store/encryption/key-file.js';
+import { KEYS_ENV, readKeyFile } from '../store/encryption/key-file.js';
 import { Keyring } from '../store/encryption/keyring.js';
 import { type Check, type CheckResult, fail, ok, warn } from './check.js';
 
 /**
- * The at-rest key `serve` would use: EARSHOT_ENCRYPTION_KEYS when set, else `<dataDir>/keys.json`.
- * A missing keys.json is fine (the first start creates it); an unreadable or malformed one fails.
+ * The at-rest key `serve` would use: EARSHOT_ENCRYPTION_KEYS when set, else the key file
+ * (EARSHOT_KEY_FILE). A missing key file is fine (the first start creates it); one inside the data
+ * directory, a keys.json left there by an older Earshot, or an unreadable or malformed one fails.
  */
-export function encryptionKeyCheck(dataDir: string, env: NodeJS.ProcessEnv = process.env): Check {
-  return { name: 'encryption key', run: () => judgeKey(dataDir, env) };
+export function encryptionKeyCheck(dataDir: string, keyFile: string, env: NodeJS.ProcessEnv = process.env): Check {
+  return { name: 'encryption key', run: () => judgeKey(dataDir, keyFile, env) };
 }
 
-async function judgeKey(dataDir: string, env: NodeJS.ProcessEnv): Promise<CheckResult> {
+async function judgeKey(dataDir: string, path: string, env: NodeJS.ProcessEnv): Promise<CheckResult> {
   const spec = env[KEYS_ENV];
   if (spec !== undefined && spec.trim() !== '') {
     try {
@@ -24,7 +25,8 @@ async function judgeKey(dataDir: string, env: NodeJS.ProcessEnv): Promise<CheckR
       return fail(`${KEYS_ENV}: ${error.message}`, `set ${KEYS_ENV}=id:base64key with 32 random bytes (openssl rand -base64 32)`);
     }
   }
-  const path = join(dataDir, KEY_FILE_NAME);
+  const misplaced = keyLocationProblem(dataDir, path, env);
+  if (misplaced) return fail(misplaced.problem, misplaced.fix);
   const warnings: string[] = [];
   let keyring: Keyring | null;
   try {

@@ -32,7 +32,7 @@ export function doctorChecks(options: DoctorPlanOptions): Check[] {
     ...engineChecks(),
     directoryCheck('models dir', defaultModelsDir(env), { ...MODELS_DIR_NEEDS, setting: 'EARSHOT_MODELS_DIR' }),
     directoryCheck('data dir', config.dataDir, { ...DATA_DIR_NEEDS, setting: '--data-dir / EARSHOT_DATA_DIR' }),
-    encryptionKeyCheck(config.dataDir, env),
+    encryptionKeyCheck(config.dataDir, config.keyFile, env),
   ];
   const url = config.databaseUrl;
   if (url === undefined) checks.push(notConfigured('database', `SQLite in the data dir (give --database postgres://… to check a server)`));

@@ -88,6 +88,8 @@ export type StoreTarget = string | { dataDir: string; url?: string };
 export interface OpenStoreOptions {
   /** Overrides EARSHOT_ENCRYPTION_KEYS and keys.json. */
   keyring?: Keyring;
+  /** keys.json; default `<dataDir>/keys.json` (the app always passes its EARSHOT_KEY_FILE). */
+  keyFile?: string;
   /** Where EARSHOT_ENCRYPTION_KEYS is read from; defaults to process.env. */
   env?: Record<string, string | undefined>;
   logger?: StoreLogger;
@@ -104,7 +106,7 @@ export const DATABASE_FILE_NAME = 'earshot.db';
 export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<Store> {
   const { backend, dataDir } = resolveStoreTarget(target, options.postgres);
   const logger = options.logger ?? stderrLogger;
-  const keyring = options.keyring ?? (await loadKeyring({ env: options.env, dataDir, logger }));
+  const keyring = options.keyring ?? (await loadKeyring({ env: options.env, keyFile: options.keyFile, dataDir, logger }));
   return KyselyStore.open(backend, keyring, logger);
 }
 

@@ -155,9 +155,10 @@ test('the data directory and key files are private to the server user', async ()
   const server = await startTestServer();
   try {
     assert.equal((await stat(server.dataDir)).mode & 0o077, 0, 'data dir is 700');
-    for (const name of ['keys.json', 'webhook-secret']) {
-      assert.equal((await stat(join(server.dataDir, name))).mode & 0o077, 0, `${name} is 600`);
-    }
+    assert.equal((await stat(join(server.dataDir, 'webhook-secret'))).mode & 0o077, 0, 'webhook-secret is 600');
+    // The key lives outside the data directory, so a backup of the data does not carry it.
+    await assert.rejects(stat(join(server.dataDir, 'keys.json')), 'no key file in the data directory');
+    assert.equal((await stat(server.server.config.keyFile)).mode & 0o077, 0, 'the key file is 600');
     const handle = await open(join(server.dataDir, 'webhook-secret'), 'r');
     assert.ok((await handle.readFile('utf8')).trim().length >= 32);
     await handle.close();

@@ -111,19 +111,32 @@ test('a data dir without write permission fails for a user who is not root', asy
   assert.match(line(result, 'data dir'), /is not writable \(EACCES\)/);
 });
 
-test('a damaged keys.json fails the encryption key line with a fix; a bad EARSHOT_ENCRYPTION_KEYS too', async () => {
+test('a damaged key file fails the encryption key line with a fix; a bad EARSHOT_ENCRYPTION_KEYS too', async () => {
   const dir = join(scratch, 'damaged');
   execFileSync('mkdir', ['-p', dir]);
-  writeFileSync(join(dir, 'keys.json'), '{"keys": [', { mode: 0o600 });
+  const keyFile = join(scratch, 'damaged-keys.json');
+  writeFileSync(keyFile, '{"keys": [', { mode: 0o600 });
   const [file, env] = await Promise.all([
-    runCli(['doctor', '--data-dir', dir]),
+    runCli(['doctor', '--data-dir', dir], { env: { EARSHOT_KEY_FILE: keyFile } }),
     doctor([], { EARSHOT_ENCRYPTION_KEYS: 'k1:tooshort' }),
   ]);
   assert.equal(file.code, 1, file.stdout + file.stderr);
   assert.deepEqual(failedLines(file), [line(file, 'encryption key')]);
-  assert.match(line(file, 'encryption key'), new RegExp(`^FAIL encryption key +${dir}/keys.json is not valid JSON — fix: restore`));
+  assert.match(line(file, 'encryption key'), new RegExp(`^FAIL encryption key +${keyFile} is not valid JSON — fix: restore`));
   assert.equal(env.code, 1, env.stdout + env.stderr);
   assert.match(line(env, 'encryption key'), /^FAIL encryption key .*EARSHOT_ENCRYPTION_KEYS.* — fix: set EARSHOT_ENCRYPTION_KEYS=id:base64key/);
+});
+
+test('a keys.json in the data directory (an older install) fails with the command that moves it', async () => {
+  const dir = join(scratch, 'legacy');
+  execFileSync('mkdir', ['-p', dir]);
+  writeFileSync(join(dir, 'keys.json'), '{"keys": []}', { mode: 0o600 });
+  const keyFile = join(scratch, 'config', 'earshot', 'keys.json');
+  const result = await runCli(['doctor', '--data-dir', dir], { env: { EARSHOT_KEY_FILE: keyFile } });
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.match(line(result, 'encryption key'), new RegExp(`^FAIL encryption key +${dir}/keys.json holds the encryption key inside the data directory.* — fix: mkdir -p -m 700 ${join(scratch, 'config', 'earshot')} && mv ${dir}/keys.json ${keyFile}`));
+  const inside = await runCli(['doctor', '--data-dir', dir], { env: { EARSHOT_KEY_FILE: join(dir, 'sub', 'k.json') } });
+  assert.match(line(inside, 'encryption key'), /^FAIL encryption key .* is inside the data directory .* — fix: set EARSHOT_KEY_FILE to a path outside/);
 });
 
 test('a database URL on a closed port: the database line fails with the refusal, exit 1', async () => {

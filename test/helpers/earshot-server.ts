@@ -47,6 +47,8 @@ export async function startTestServer(overrides: Partial<EarshotConfig> = {}, da
       port: 0,
       host: '127.0.0.1',
       dataDir: dir,
+      // Beside the data directory, never in it (the server refuses that), and gone with it.
+      keyFile: `${dir}.keys.json`,
       concurrency: 1,
       apiKeys: [`alpha:${keyA}`, `beta:${keyB}`],
       logLevel: process.env.EARSHOT_TEST_LOG_LEVEL ?? 'silent',
@@ -97,6 +99,7 @@ export async function startTestServer(overrides: Partial<EarshotConfig> = {}, da
     close: async () => {
       await server.close();
       if (!dataDir) await rm(dir, { recursive: true, force: true });
+      if (!dataDir) await rm(`${dir}.keys.json`, { force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../app.js';
 import { EarshotError } from '../../errors.js';
+import { assertKeyLocation } from '../../app/key-location.js';
 import { openStore, type Store } from '../../store/store.js';
 
 interface StoreFlags {
@@ -76,7 +77,8 @@ export function registerKeysCommand(program: Command): void {
 
 async function usingStore(flags: StoreFlags, run: (store: Store) => Promise<void>): Promise<void> {
   const config = loadConfig({ dataDir: flags.dataDir, databaseUrl: flags.database });
-  const store = await openStore({ dataDir: config.dataDir, url: config.databaseUrl });
+  assertKeyLocation(config.dataDir, config.keyFile);
+  const store = await openStore({ dataDir: config.dataDir, url: config.databaseUrl }, { keyFile: config.keyFile });
   try {
     await run(store);
   } finally {

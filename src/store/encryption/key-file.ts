@@ -14,26 +14,28 @@ interface KeyFileJson {
 
 export interface LoadKeyringOptions {
   env?: Record<string, string | undefined>;
-  /** Where keys.json lives (and is created when no key is configured). */
+  /** The key file, read (or created when no key is configured). */
+  keyFile?: string;
+  /** Without keyFile: `<dataDir>/keys.json` (embedding and tests; the app passes keyFile). */
   dataDir?: string;
   logger: StoreLogger;
 }
 
 /**
- * EARSHOT_ENCRYPTION_KEYS wins when set; otherwise `<dataDir>/keys.json`, created on first start so
- * a self-hosted install is encrypted at rest without any set-up. Without either there is nowhere
+ * EARSHOT_ENCRYPTION_KEYS wins when set; otherwise the key file, created on first start so a
+ * self-hosted install is encrypted at rest without any set-up. Without either there is nowhere
  * safe to keep a key, so opening fails rather than storing plaintext.
  */
 export async function loadKeyring(options: LoadKeyringOptions): Promise<Keyring> {
   const spec = (options.env ?? process.env)[KEYS_ENV];
   if (spec !== undefined && spec.trim() !== '') return Keyring.parse(spec, KEYS_ENV);
-  if (options.dataDir === undefined) {
+  const path = options.keyFile ?? (options.dataDir === undefined ? undefined : join(options.dataDir, KEY_FILE_NAME));
+  if (path === undefined) {
     throw new EarshotError(
       'config_invalid',
-      `no encryption key: set ${KEYS_ENV}=id:base64key (32 random bytes) or give the store a data directory for ${KEY_FILE_NAME}`,
+      `no encryption key: set ${KEYS_ENV}=id:base64key (32 random bytes) or give the store a key file (EARSHOT_KEY_FILE)`,
     );
   }
-  const path = join(options.dataDir, KEY_FILE_NAME);
   const existing = await readKeyFile(path, options.logger);
   if (existing) return existing;
   return createKeyFile(path, options.logger);
