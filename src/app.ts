@@ -15,6 +15,7 @@ import { Observability } from './observability/observability.js';
 import { IN_PROCESS_QUEUE_READY, storeReadiness } from './observability/readiness.js';
 import { mountRealtime } from './realtime/mount.js';
 import { openStore, type Store, type StoreLogger } from './store/store.js';
+import { OutboxWebhooks } from './webhooks/outbox.js';
 import { WebhookSender } from './webhooks/sender.js';
 
 import { loadConfig, type EarshotConfig } from './app/config.js';
@@ -85,21 +86,31 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
 
     const observability = new Observability();
     const readCache = new TranscriptReadCache(config.readCacheMs);
-    const webhooks = new WebhookSender({
+    const sender = new WebhookSender({
       secret: config.webhookSecret ?? (await webhookSecret(config.dataDir, storeLogger)),
       maxAttempts: config.webhookMaxAttempts,
       baseDelayMs: config.webhookBaseDelayMs,
       allowPrivateNetworks: config.allowPrivateUrls,
+    });
+    // Pending deliveries live in the store's outbox, so a restart resumes them (issue 15).
+    const webhooks = new OutboxWebhooks({
+      store,
+      sender,
+      maxAttempts: config.webhookMaxAttempts,
       onAttempt: async (transcriptId, attempt) => {
         observability.metrics.webhookAttempt(attempt, config.webhookMaxAttempts);
         await store.appendWebhookDelivery({ transcriptId, ...attempt }).catch((err: unknown) => logger.error({ err }, 'could not log a webhook delivery'));
         // The transcript's webhook_status_code just changed.
         readCache.invalidate(transcriptId);
       },
+      onError: (err) => logger.error({ err }, 'webhook outbox'),
     });
-    // Last in, first out: the queue stops (and jobs report) before webhooks get their last chance.
+    webhooks.start();
+    // Last in, first out: the queue stops (and jobs report) before webhooks get their last chance;
+    // what is still pending then stays in the outbox for the next start.
     cleanups.push(async () => {
       await Promise.race([webhooks.drain(), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await sender.close();
       await webhooks.close();
     });
 

@@ -90,6 +90,7 @@ export function renderDeliveries(record: TranscriptRecord, deliveries: WebhookDe
   return {
     transcript_id: record.id,
     webhook_url: record.webhookUrl,
-    deliveries: deliveries.map((d) => ({ attempt: d.attempt, url: d.url, status_code: d.statusCode, error: d.error, at: d.at })),
+    // The log keeps only each URL's origin; the URL itself is the transcript's (sealed), never changed.
+    deliveries: deliveries.map((d) => ({ attempt: d.attempt, url: record.webhookUrl ?? d.url, status_code: d.statusCode, error: d.error, at: d.at })),
   };
 }

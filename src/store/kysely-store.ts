@@ -14,10 +14,12 @@ import type { Store } from './store.js';
 import * as jobs from './transcript-jobs.js';
 import * as transcripts from './transcripts.js';
 import * as deliveries from './webhook-deliveries.js';
+import * as outbox from './webhook-outbox.js';
 import type {
   ClaimInterruptedOptions,
   NewTranscript,
   NewWebhookDelivery,
+  RotationOptions,
   TranscriptCompletion,
   TranscriptListQuery,
 } from './types.js';
@@ -35,14 +37,15 @@ export class KyselyStore implements Store {
 
   static async open(backend: Backend, keyring: Keyring, logger: StoreLogger): Promise<KyselyStore> {
     const db = new Kysely<Database>({ dialect: backend.createDialect() });
+    const cipher = new FieldCipher(keyring);
     try {
-      await migrateToLatest(db, backend);
+      await migrateToLatest(db, backend, cipher);
     } catch (err) {
       await db.destroy().catch(() => {});
       if (isEarshotError(err)) throw err;
       throw new EarshotError('store_unavailable', `cannot open ${backend.description}: ${(err as Error).message}`, { cause: err });
     }
-    return new KyselyStore({ db, backend, cipher: new FieldCipher(keyring), logger, instanceId: randomUUID() });
+    return new KyselyStore({ db, backend, cipher, logger, instanceId: randomUUID() });
   }
 
   createApiKey(name: string, projectId?: string) {
@@ -104,7 +107,20 @@ export class KyselyStore implements Store {
     return deliveries.listWebhookDeliveries(this.#ctx, transcriptId);
   }
 
-  rotateEncryption(options?: { batchSize?: number }) {
+  enqueueWebhook(transcriptId: string, status: string) {
+    return outbox.enqueueWebhook(this.#ctx, transcriptId, status);
+  }
+  claimDueWebhooks(limit: number, leaseMs: number) {
+    return outbox.claimDueWebhooks(this.#ctx, limit, leaseMs);
+  }
+  settleWebhook(seq: number, retryAt: Date | null) {
+    return outbox.settleWebhook(this.#ctx, seq, retryAt);
+  }
+  nextWebhookDue() {
+    return outbox.nextWebhookDue(this.#ctx);
+  }
+
+  rotateEncryption(options?: RotationOptions) {
     return rotateEncryption(this.#ctx, options);
   }
   appliedMigrations() {

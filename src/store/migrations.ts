@@ -1,6 +1,9 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { EarshotError } from '../errors.js';
 import type { Backend } from './backend.js';
+import type { FieldCipher } from './encryption/field-cipher.js';
+import { fieldRef, resealAll, type TranscriptRow } from './transcript-rows.js';
+import { urlOrigin } from './webhook-deliveries.js';
 
 /** Applied versions are recorded here (Kysely's migrator), separate from any other app's tables. */
 export const MIGRATION_TABLE = 'earshot_migration';
@@ -10,9 +13,10 @@ export const MIGRATION_LOCK_TABLE = 'earshot_migration_lock';
  * Versions in code, never edited once released: a new column is a new entry. Names sort in
  * order because Kysely applies them alphabetically. Each takes the backend for its column types.
  */
-export function migrations(backend: Backend): Record<string, Migration> {
+export function migrations(backend: Backend, cipher?: FieldCipher): Record<string, Migration> {
   return {
     '0001_initial': initial(backend),
+    '0002_sealed_webhooks_and_outbox': sealedWebhooksAndOutbox(backend, cipher),
   };
 }
 
@@ -93,11 +97,58 @@ function initial(backend: Backend): Migration {
 }
 
 /**
+ * Issue 15: the webhook URL sealed like the rest (a new column; the clear-text one is emptied, and
+ * a deleted transcript's URL dropped), the delivery log cut to each URL's origin (paths and queries
+ * carry tokens), and the embedded-mode outbox. Sealing needs the keyring, hence the cipher.
+ */
+function sealedWebhooksAndOutbox(backend: Backend, cipher?: FieldCipher): Migration {
+  const { timestamp, binary, serial } = backend.types;
+  return {
+    async up(db: Kysely<any>) {
+      if (!cipher) throw new Error('migration 0002 seals webhook URLs and needs the store\'s keyring');
+      await db.schema.alterTable('transcripts').addColumn('sealed_webhook_url', binary).execute();
+      const rows = await db.selectFrom('transcripts').selectAll().where('webhook_url', 'is not', null).execute();
+      for (const row of rows) {
+        const clear = row.webhook_url as string;
+        const update =
+          row.deleted_at !== null || row.key_id === null
+            ? {}
+            : {
+                ...(row.key_id === cipher.currentKeyId ? {} : resealAll({ cipher }, row as TranscriptRow)),
+                sealed_webhook_url: cipher.sealText(clear, fieldRef(row.id, 'sealed_webhook_url')),
+              };
+        await db.updateTable('transcripts').set({ ...update, webhook_url: null }).where('id', '=', row.id).execute();
+      }
+      const logged = await db.selectFrom('webhook_deliveries').select(['seq', 'url']).execute();
+      for (const { seq, url } of logged) {
+        const origin = urlOrigin(url);
+        if (origin !== url) await db.updateTable('webhook_deliveries').set({ url: origin }).where('seq', '=', seq).execute();
+      }
+
+      await db.schema
+        .createTable('webhook_outbox')
+        .addColumn('seq', serial, backend.serialPrimaryKey)
+        .addColumn('transcript_id', 'text', (c) => c.notNull().references('transcripts.id').onDelete('cascade'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('due_at', timestamp, (c) => c.notNull())
+        .addColumn('created_at', timestamp, (c) => c.notNull())
+        .addUniqueConstraint('webhook_outbox_once', ['transcript_id', 'status'])
+        .execute();
+      await db.schema.createIndex('webhook_outbox_due').on('webhook_outbox').column('due_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('webhook_outbox').execute();
+    },
+  };
+}
+
+/**
  * No schema named: the migration tables sit beside the store's own, on Postgres in the connection's
  * current schema, the only one its dialect introspects (see CurrentSchemaPostgresDialect).
  */
-function createMigrator(db: Kysely<any>, backend: Backend): Migrator {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(backend) };
+function createMigrator(db: Kysely<any>, backend: Backend, cipher?: FieldCipher): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(backend, cipher) };
   return new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
 }
 
@@ -106,8 +157,8 @@ function createMigrator(db: Kysely<any>, backend: Backend): Migrator {
  * (an advisory lock on Postgres), so two processes starting together apply each version once.
  * Returns the names applied by this call.
  */
-export async function migrateToLatest(db: Kysely<any>, backend: Backend): Promise<string[]> {
-  const migrator = createMigrator(db, backend);
+export async function migrateToLatest(db: Kysely<any>, backend: Backend, cipher?: FieldCipher): Promise<string[]> {
+  const migrator = createMigrator(db, backend, cipher);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

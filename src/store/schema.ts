@@ -44,7 +44,8 @@ export interface TranscriptsTable {
   error: string | null;
   audio_duration: number | null;
   speech_model: string | null;
-  webhook_url: string | null;
+  /** The webhook URL (migration 0002; the old clear-text `webhook_url` column is left empty). */
+  sealed_webhook_url: Sealed;
   webhook_auth_header_name: string | null;
   webhook_auth_header_value: Sealed;
   result: Sealed;
@@ -65,9 +66,26 @@ export interface WebhookDeliveriesTable {
   at: Timestamp;
 }
 
+/**
+ * Webhooks still to deliver in embedded mode (`serve`): one row per transcript and status until the
+ * receiver answers 2xx or the attempts run out, so a restart resumes them (at least once, in order
+ * per transcript). Holds no URL or secret: those are read from the transcript at each attempt.
+ */
+export interface WebhookOutboxTable {
+  seq: Generated<number | string>;
+  transcript_id: string;
+  status: string;
+  /** Attempts started (a claim counts, so one cut short by a crash is numbered too). */
+  attempts: number;
+  /** When it may be tried next; a claim pushes it out by a lease, so a crashed attempt comes back. */
+  due_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
   transcripts: TranscriptsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  webhook_outbox: WebhookOutboxTable;
 }

@@ -14,7 +14,9 @@ import type {
   CreatedApiKey,
   NewTranscript,
   NewWebhookDelivery,
+  OutboxEntry,
   RecoveredJobs,
+  RotationOptions,
   RotationResult,
   SeededApiKey,
   TranscriptCompletion,
@@ -64,9 +66,15 @@ export interface Store {
   appendWebhookDelivery(entry: NewWebhookDelivery): Promise<WebhookDelivery>;
   listWebhookDeliveries(transcriptId: string): Promise<WebhookDelivery[]>;
 
+  // the webhook outbox of embedded mode (src/webhooks/outbox.ts)
+  enqueueWebhook(transcriptId: string, status: string): Promise<void>;
+  claimDueWebhooks(limit: number, leaseMs: number): Promise<OutboxEntry[]>;
+  settleWebhook(seq: number, retryAt: Date | null): Promise<void>;
+  nextWebhookDue(): Promise<Date | null>;
+
   // maintenance
   /** Re-seals rows still encrypted with an older key; afterwards old keys can be dropped. */
-  rotateEncryption(options?: { batchSize?: number }): Promise<RotationResult>;
+  rotateEncryption(options?: RotationOptions): Promise<RotationResult>;
   /** Migration versions recorded as applied, oldest first. */
   appliedMigrations(): Promise<string[]>;
   /**

@@ -8,10 +8,10 @@ export type TranscriptRow = Selectable<TranscriptsTable>;
 
 /**
  * Columns that can hold speech text or secrets, sealed at rest: the result (text, words…), the
- * options (word_boost, custom_spelling, redact_pii_sub carry words), the audio URL (pre-signed URLs
- * are bearer credentials) and the webhook auth header value.
+ * options (word_boost, custom_spelling, redact_pii_sub carry words), the audio URL and the webhook
+ * URL (pre-signed URLs and hook paths are bearer credentials) and the webhook auth header value.
  */
-export const SEALED_COLUMNS = ['audio_url', 'options', 'webhook_auth_header_value', 'result'] as const;
+export const SEALED_COLUMNS = ['audio_url', 'options', 'sealed_webhook_url', 'webhook_auth_header_value', 'result'] as const;
 export type SealedColumn = (typeof SEALED_COLUMNS)[number];
 
 export function fieldRef(id: string, column: SealedColumn): FieldRef {
@@ -40,7 +40,7 @@ function openJson<T>(ctx: StoreContext, row: TranscriptRow, column: SealedColumn
  * Re-seals every sealed column of `row` with the current key. Used whenever a write touches a row
  * sealed with an older key, so `key_id` always names the one key all of its columns use.
  */
-export function resealAll(ctx: StoreContext, row: TranscriptRow): Updateable<TranscriptsTable> {
+export function resealAll(ctx: Pick<StoreContext, 'cipher'>, row: TranscriptRow): Updateable<TranscriptsTable> {
   const update: Updateable<TranscriptsTable> = { key_id: ctx.cipher.currentKeyId };
   for (const column of SEALED_COLUMNS) {
     const value = row[column];
@@ -66,7 +66,7 @@ export function toRecord(ctx: StoreContext, row: TranscriptRow): TranscriptRecor
     error: row.error,
     audioDuration: row.audio_duration,
     speechModel: row.speech_model,
-    webhookUrl: row.webhook_url,
+    webhookUrl: openText(ctx, row, 'sealed_webhook_url'),
     webhookAuthHeaderName: row.webhook_auth_header_name,
     webhookAuth: row.webhook_auth_header_value !== null,
     result: openJson<TranscriptResult>(ctx, row, 'result'),

@@ -33,7 +33,7 @@ export async function createTranscript(ctx: StoreContext, input: NewTranscript):
       error: null,
       audio_duration: null,
       speech_model: input.speechModel ?? null,
-      webhook_url: input.webhookUrl ?? null,
+      sealed_webhook_url: sealText(ctx, id, 'sealed_webhook_url', input.webhookUrl),
       webhook_auth_header_name: input.webhookAuthHeaderName ?? null,
       webhook_auth_header_value: sealText(ctx, id, 'webhook_auth_header_value', input.webhookAuthHeaderValue),
       result: null,
@@ -90,13 +90,13 @@ export async function deleteTranscript(ctx: StoreContext, projectId: string, id:
       throw new EarshotError('transcript_in_progress', `transcript ${id} is ${current.status}; delete it once it has completed or failed`);
     }
     const now = nowIso();
-    await trx
-      .updateTable('transcripts')
-      .set({ audio_url: null, options: null, webhook_auth_header_value: null, result: null, key_id: null, deleted_at: now, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+    const erase = { audio_url: null, options: null, sealed_webhook_url: null, webhook_auth_header_value: null, result: null, key_id: null, deleted_at: now, updated_at: now };
+    await trx.updateTable('transcripts').set(erase).where('id', '=', id).execute();
+    // Where its webhook went and what is still to send go with it.
+    await trx.deleteFrom('webhook_deliveries').where('transcript_id', '=', id).execute();
+    await trx.deleteFrom('webhook_outbox').where('transcript_id', '=', id).execute();
     erased = true;
-    return { ...current, audio_url: null, options: null, webhook_auth_header_value: null, result: null, key_id: null, deleted_at: now, updated_at: now };
+    return { ...current, ...erase };
   });
   if (erased) await ctx.backend.afterSecureDelete(ctx.db, ctx.logger);
   return row ? toRecord(ctx, row) : null;

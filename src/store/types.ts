@@ -162,6 +162,22 @@ export interface WebhookDelivery {
   at: string;
 }
 
+/** A webhook delivery claimed from the outbox (embedded mode). */
+export interface OutboxEntry {
+  seq: number;
+  transcriptId: string;
+  status: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+export interface RotationOptions {
+  /** Rows per read; each row is re-sealed in a transaction of its own. Default 100. */
+  batchSize?: number;
+  /** After each batch: rows re-sealed so far, of those found stale at the start (or more). */
+  onProgress?: (done: number, total: number) => void;
+}
+
 export interface RotationResult {
   /** Rows re-sealed with the current key. */
   rotated: number;

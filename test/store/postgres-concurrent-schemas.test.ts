@@ -49,7 +49,7 @@ test('stores open and migrate while other schemas in the same database are creat
       try {
         const store = await openStore(withSearchPath(server, schema), { keyring, logger: silentLogger });
         try {
-          assert.deepEqual(await store.appliedMigrations(), ['0001_initial']);
+          assert.deepEqual(await store.appliedMigrations(), ['0001_initial', '0002_sealed_webhooks_and_outbox']);
           await store.createApiKey('works');
         } finally {
           await store.close();

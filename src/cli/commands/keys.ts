@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../app.js';
 import { EarshotError } from '../../errors.js';
 import { assertKeyLocation } from '../../app/key-location.js';
+import { addKeyToFile, KEYS_ENV } from '../../store/encryption/key-file.js';
 import { openStore, type Store } from '../../store/store.js';
 
 interface StoreFlags {
@@ -15,7 +16,7 @@ interface StoreFlags {
  * a lost key cannot be shown again: revoke it and create another.
  */
 export function registerKeysCommand(program: Command): void {
-  const keys = program.command('keys').description('create, list and revoke API keys');
+  const keys = program.command('keys').description('create, list and revoke API keys; rotate the encryption key');
   const withStore = (command: Command) =>
     command
       .option('--data-dir <dir>', 'the server data directory (EARSHOT_DATA_DIR, default ./.earshot)')
@@ -62,6 +63,8 @@ export function registerKeysCommand(program: Command): void {
       });
     });
 
+  registerRotate(keys, withStore);
+
   withStore(keys.command('revoke'))
     .description('revoke a key by its id (see `earshot keys list`); requests with it then get 401')
     .argument('<id>', 'the key id')
@@ -71,6 +74,44 @@ export function registerKeysCommand(program: Command): void {
           throw new EarshotError('not_found', `No active key has id ${id}; see \`earshot keys list\`.`);
         }
         process.stdout.write(`Revoked key ${id}.\n`);
+      });
+    });
+}
+
+/**
+ * `earshot keys rotate`: the at-rest encryption key. `--new` puts a fresh key in front of the key
+ * file (old ones stay, to read what they sealed); once every process has restarted with it, a
+ * plain `rotate` re-seals every row still under an older key, a row per transaction, while the
+ * servers keep serving. Then the old keys can be deleted from the file.
+ */
+function registerRotate(keys: Command, withStore: (command: Command) => Command): void {
+  withStore(keys.command('rotate'))
+    .description('re-encrypt stored transcripts with the current encryption key (--new: add a fresh key first)')
+    .option('--new', 'put a fresh key first in the key file (EARSHOT_KEY_FILE), then stop: restart every Earshot process, and run rotate again')
+    .action(async (flags: StoreFlags & { new?: boolean }) => {
+      const config = loadConfig({ dataDir: flags.dataDir, databaseUrl: flags.database });
+      if (flags.new) {
+        if (process.env[KEYS_ENV]?.trim()) {
+          throw new EarshotError('config_invalid', `The keys come from ${KEYS_ENV}: put a new id:base64key first in it (openssl rand -base64 32), restart, and run \`earshot keys rotate\`.`);
+        }
+        assertKeyLocation(config.dataDir, config.keyFile);
+        const entry = await addKeyToFile(config.keyFile);
+        process.stdout.write(
+          `Added key "${entry.id}" first in ${config.keyFile}; the older keys stay there to read what they sealed.\n` +
+            'Restart every Earshot process (serve, api, worker) so each seals with it, then run `earshot keys rotate` to re-encrypt the stored rows.\n',
+        );
+        return;
+      }
+      await usingStore(flags, async (store) => {
+        const tty = process.stderr.isTTY;
+        const result = await store.rotateEncryption({
+          onProgress: (done, total) => process.stderr.write(`${tty ? '\r' : ''}re-encrypted ${done} of ${total} rows${tty ? '' : '\n'}`),
+        });
+        if (tty) process.stderr.write('\n');
+        process.stdout.write(
+          `Re-encrypted ${result.rotated} row${result.rotated === 1 ? '' : 's'}; every row is sealed with key "${result.currentKeyId}". ` +
+            'Older keys can now be removed from the key file (or EARSHOT_ENCRYPTION_KEYS).\n',
+        );
       });
     });
 }
