@@ -2,7 +2,7 @@
  * One key floods the queue; another key's single short job still runs next but one (issue 15
  * item 3), on the embedded server and on `earshot api` + `earshot worker` (BullMQ on Redis).
  * Checked by completion order, never by wall-clock time: without fair admission the quiet key's
- * job would be last of seven.
+ * job would be last of seven. Last, the request-rate quota counted once across two api processes.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -72,6 +72,24 @@ test('api + worker (BullMQ): a flooding key does not starve another key\'s job',
     dumpOnFailure(cluster, err);
   } finally {
     await files.close();
+    await cluster.close();
+  }
+});
+
+test('api processes share one request-rate count per project through Redis', async (t) => {
+  const cluster = await startCluster(t, { EARSHOT_QUOTA_REQUESTS_PER_MINUTE: '4' });
+  if (!cluster) return;
+  try {
+    const [first, second] = [await cluster.startApi(), await cluster.startApi()];
+    for (const api of [first, second, first, second]) assert.equal((await call(api.url, cluster.key, 'GET', '/v2/transcript')).status, 200);
+    const refused = await call(second.url, cluster.key, 'GET', '/v2/transcript');
+    assert.equal(refused.status, 429, 'the fifth request of the minute, whichever process takes it');
+    assert.match(refused.json.error, /4 per minute/);
+    assert.equal((await call(first.url, cluster.key, 'GET', '/v2/transcript')).status, 429);
+    assert.ok((await cluster.redis.keys(`${cluster.prefix}:rate:*`)).length > 0, 'counted under the installation\'s prefix');
+  } catch (err) {
+    dumpOnFailure(cluster, err);
+  } finally {
     await cluster.close();
   }
 });
