@@ -16,7 +16,9 @@ import { ENGINE_SAMPLE_RATE, type IncrementalRecognizer } from '../engines/engin
 import type { OnlineSpeakerTracker } from '../intelligence/speakers/online-tracker.js';
 import type { Word } from '../transcript/model.js';
 import type { StreamWord, TurnMessage, TurnSettings } from './protocol.js';
-import { endOfTurnConfidence, TurnDetector, turnEnds } from './turn-detector.js';
+import { endOfTurnConfidence, turnEnds } from './end-of-turn.js';
+import { ProsodyTracker, type ProsodyFeatures } from './prosody.js';
+import { TurnDetector } from './turn-detector.js';
 
 /** Audio between partial turns while a turn is open (the target is ≤ 300 ms). */
 export const PARTIAL_EVERY_MS = 200;
@@ -72,6 +74,9 @@ export class StreamTranscriber {
   private turnOrder = 0;
   private turnAudio: Int16Array[] = [];
   private turnAudioSamples = 0;
+  private readonly prosody = new ProsodyTracker();
+  /** How the speech before the current pause ended, worked out once per pause. */
+  private pauseProsody?: ProsodyFeatures;
 
   constructor(private readonly options: TranscriberOptions) {
     this.settings = options.settings;
@@ -95,10 +100,13 @@ export class StreamTranscriber {
 
   async process(pcm: Int16Array): Promise<void> {
     const { recognizer, vad } = this.options;
+    this.prosody.push(pcm);
     const [probabilities] = await Promise.all([vad.push(pcm), recognizer.accept(pcm)]);
     this.audioMs += (pcm.length * 1000) / ENGINE_SAMPLE_RATE;
     for (const p of probabilities) {
       const event = this.detector.frame(p);
+      this.prosody.frame(event !== 'silence');
+      if (event !== 'silence') this.pauseProsody = undefined;
       if (event === 'speech-start') this.committedThisPause = false;
       // Speech opens a turn, including speech that goes on after a ForceEndpoint cut the last one.
       if (event !== 'silence' && !this.turnOpen) {
@@ -107,9 +115,9 @@ export class StreamTranscriber {
       }
       if (!this.turnOpen || this.detector.speaking) continue;
       const silence = this.detector.silenceMs;
-      const lastWord = this.lastWordText();
-      if (turnEnds(lastWord, silence, this.settings)) {
-        await this.endTurn(endOfTurnConfidence(lastWord, silence, this.settings), false);
+      const confidence = this.confidence(this.lastWordText());
+      if (turnEnds(confidence, silence, this.settings)) {
+        await this.endTurn(confidence, false);
       } else if (!this.committedThisPause && silence >= pauseCommitMs(this.settings)) {
         this.committedThisPause = true;
         await this.commit();
@@ -128,7 +136,7 @@ export class StreamTranscriber {
   /** `ForceEndpoint`: ends the turn now, with whatever words the engine has. */
   async forceEndpoint(): Promise<void> {
     if (!this.turnOpen) this.openTurn(this.lastFlushMs);
-    await this.endTurn(endOfTurnConfidence(this.lastWordText(), this.detector.silenceMs, this.settings), true);
+    await this.endTurn(this.confidence(this.lastWordText()), true);
   }
 
   /**
@@ -149,7 +157,7 @@ export class StreamTranscriber {
   async finish(): Promise<void> {
     const tail = await this.options.vad.flush();
     for (const p of tail) this.detector.frame(p);
-    if (this.turnOpen) await this.endTurn(endOfTurnConfidence(this.lastWordText(), this.detector.silenceMs, this.settings), true);
+    if (this.turnOpen) await this.endTurn(this.confidence(this.lastWordText()), true);
   }
 
   private openTurn(startMs: number): void {
@@ -200,7 +208,7 @@ export class StreamTranscriber {
     const message = turnMessage(this.turnOrder, [...final, ...open], {
       final: false,
       formatted: false,
-      confidence: endOfTurnConfidence((open.at(-1) ?? final.at(-1))?.text, this.detector.silenceMs, this.settings),
+      confidence: this.confidence((open.at(-1) ?? final.at(-1))?.text),
       finalWords: final.length,
     });
     if (this.utterance.length > 0) {
@@ -209,6 +217,13 @@ export class StreamTranscriber {
     }
     this.lastPartialMs = this.audioMs;
     this.options.emit(message);
+  }
+
+  /** `end_of_turn_confidence` now, after `lastWord`. */
+  private confidence(lastWord: string | undefined): number {
+    const silenceMs = this.detector.silenceMs;
+    const prosody = silenceMs > 0 ? (this.pauseProsody ??= this.prosody.features()) : this.prosody.features();
+    return endOfTurnConfidence({ lastWord, prosody, silenceMs: Number.isFinite(silenceMs) ? silenceMs : 0 });
   }
 
   private lastWordText(): string | undefined {

@@ -10,7 +10,9 @@ import { CLOSE_CODES, closeFrameFor, closeReason, MAX_REASON_BYTES } from '../..
 import { ConcurrencyLimits } from '../../src/realtime/limits.js';
 import { applySettings, DEFAULT_TURN_SETTINGS, parseClientMessage, parseStreamOptions } from '../../src/realtime/protocol.js';
 import { Resampler } from '../../src/realtime/resampler.js';
-import { endOfTurnConfidence, TurnDetector, turnEnds } from '../../src/realtime/turn-detector.js';
+import { endOfTurnConfidence, turnEnds } from '../../src/realtime/end-of-turn.js';
+import { ProsodyTracker } from '../../src/realtime/prosody.js';
+import { TurnDetector } from '../../src/realtime/turn-detector.js';
 import { StreamTokens } from '../../src/realtime/tokens.js';
 import { EarshotError } from '../../src/errors.js';
 
@@ -120,14 +122,38 @@ describe('audio input', () => {
 describe('turn rules', () => {
   const settings = DEFAULT_TURN_SETTINGS;
 
-  test('a turn ends after min_turn_silence on an ordinary word, after max_turn_silence on a function word', () => {
-    assert.equal(turnEnds('man', 399, settings), false);
-    assert.equal(turnEnds('man', 400, settings), true);
-    assert.equal(turnEnds('the', 400, settings), false);
-    assert.equal(turnEnds('the', 1280, settings), true);
-    assert.equal(endOfTurnConfidence('man', 200, settings), 0.35);
-    assert.equal(endOfTurnConfidence('man', 800, settings), 0.7);
-    assert.equal(turnEnds('man', 400, { ...settings, endOfTurnConfidenceThreshold: 0.9 }), false);
+  test('a turn ends after min_turn_silence once confident, after max_turn_silence regardless', () => {
+    assert.equal(turnEnds(0.9, 399, settings), false);
+    assert.equal(turnEnds(0.9, 400, settings), true);
+    assert.equal(turnEnds(0.1, 400, settings), false);
+    assert.equal(turnEnds(0.1, 1280, settings), true);
+    assert.equal(turnEnds(0.9, 400, { ...settings, endOfTurnConfidenceThreshold: 0.95 }), false);
+  });
+
+  test('the fitted end-of-turn model: function words hold a turn open, falling pitch and level and longer silence close it', () => {
+    const level = { pitchChange: 0, levelChange: 0 };
+    const falling = { pitchChange: -4, levelChange: -8 };
+    const rising = { pitchChange: 3, levelChange: 0 };
+    const at = (lastWord: string | undefined, prosody = level, silenceMs = 400) => endOfTurnConfidence({ lastWord, prosody, silenceMs });
+    assert.ok(at('and') < at('man'), `and ${at('and')} vs man ${at('man')}`);
+    assert.ok(at('the') < at('himself'), `the ${at('the')} vs himself ${at('himself')}`);
+    assert.ok(at('man', falling) > at('man', rising), `falling ${at('man', falling)} vs rising ${at('man', rising)}`);
+    assert.ok(at('man', level, 800) > at('man', level, 200), 'more silence, more confidence');
+    for (const c of [at(undefined), at('and', rising, 0), at('man', falling, 2000)]) assert.ok(c > 0 && c < 1, String(c));
+  });
+
+  test('prosody: the pitch and level of the last 320 ms of speech against the speech before', () => {
+    const tracker = new ProsodyTracker();
+    const tone = (hz: number, amplitude: number, ms: number) => Int16Array.from({ length: (16 * ms) }, (_, i) => Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 16000)));
+    const feed = (pcm: Int16Array) => {
+      tracker.push(pcm);
+      for (let i = 0; i < Math.floor(pcm.length / 512); i++) tracker.frame(true);
+    };
+    feed(tone(200, 8000, 1024));
+    feed(tone(150, 4000, 320));
+    const { pitchChange, levelChange } = tracker.features();
+    assert.ok(Math.abs(pitchChange - 12 * Math.log2(150 / 200)) < 0.5, `pitch change ${pitchChange} semitones`);
+    assert.ok(Math.abs(levelChange + 6) < 1, `level change ${levelChange} dB`);
   });
 
   test('the detector tracks speech with hysteresis in 32 ms frames', () => {

@@ -1,0 +1,108 @@
+/**
+ * How a stretch of speech ends, for the end-of-turn model (end-of-turn.ts): a sentence's end is
+ * usually said with falling pitch and fading energy, a pause inside a sentence with level or
+ * rising pitch. Per 32 ms VAD frame of speech: the level in dB and the pitch (autocorrelation
+ * over 8 kHz samples, 60–400 Hz), kept for the last few seconds; the features compare the last
+ * 300 ms of speech with the speech before it.
+ */
+import { PcmFramer } from '../audio/vad/frames.js';
+import { ENGINE_SAMPLE_RATE } from '../engines/engine.js';
+
+/** Speech frames remembered (32 ms each): about 5 s. */
+const HISTORY_FRAMES = 160;
+/** The end of a stretch of speech whose pitch and level are compared with what came before. */
+const TAIL_FRAMES = 10;
+const MIN_F0 = 60;
+const MAX_F0 = 400;
+/** Normalised autocorrelation at which a frame counts as voiced. */
+const VOICED = 0.45;
+const HALF_RATE = ENGINE_SAMPLE_RATE / 2;
+
+export interface ProsodyFeatures {
+  /** Semitones from the earlier speech's median pitch to the tail's (negative: a fall); 0 if unknown. */
+  pitchChange: number;
+  /** dB from the earlier speech's median level to the tail's (negative: fading); 0 if unknown. */
+  levelChange: number;
+}
+
+interface Frame {
+  db: number;
+  /** Hz, or 0 when unvoiced. */
+  f0: number;
+}
+
+/**
+ * Fed the same PCM as the VAD, framed the same way, then told the VAD's verdict on each frame in
+ * turn: frames of speech are analysed, the others dropped.
+ */
+export class ProsodyTracker {
+  private readonly framer = new PcmFramer();
+  private readonly waiting: Int16Array[] = [];
+  private readonly frames: Frame[] = [];
+  private readonly half = new Float32Array(256);
+
+  push(pcm: Int16Array): void {
+    for (const frame of this.framer.frames(pcm)) this.waiting.push(frame.slice());
+  }
+
+  /** The VAD's verdict on the oldest frame pushed and not yet judged. */
+  frame(speech: boolean): void {
+    const pcm = this.waiting.shift();
+    if (pcm && speech) this.analyse(pcm);
+  }
+
+  private analyse(pcm: Int16Array): void {
+    const n = Math.min(this.half.length, pcm.length >> 1);
+    let energy = 0;
+    for (let i = 0; i < n; i++) {
+      const v = (pcm[2 * i] + pcm[2 * i + 1]) / 65536;
+      this.half[i] = v;
+      energy += v * v;
+    }
+    const db = 10 * Math.log10(energy / Math.max(1, n) + 1e-10);
+    this.frames.push({ db, f0: pitchOf(this.half, n) });
+    if (this.frames.length > HISTORY_FRAMES) this.frames.shift();
+  }
+
+  /** The tail of the speech so far against what came before it. */
+  features(): ProsodyFeatures {
+    if (this.frames.length < TAIL_FRAMES + 5) return { pitchChange: 0, levelChange: 0 };
+    const before = this.frames.slice(0, -TAIL_FRAMES);
+    const tail = this.frames.slice(-TAIL_FRAMES);
+    const f0Before = median(before.map((f) => f.f0).filter((f) => f > 0));
+    const f0Tail = median(tail.map((f) => f.f0).filter((f) => f > 0));
+    const pitchChange = f0Before > 0 && f0Tail > 0 ? 12 * Math.log2(f0Tail / f0Before) : 0;
+    const levelChange = median(tail.map((f) => f.db)) - median(before.map((f) => f.db));
+    return { pitchChange, levelChange };
+  }
+}
+
+/** Pitch of 8 kHz samples by normalised autocorrelation, 0 when unvoiced. */
+function pitchOf(x: Float32Array, n: number): number {
+  const minLag = Math.floor(HALF_RATE / MAX_F0);
+  const maxLag = Math.min(Math.ceil(HALF_RATE / MIN_F0), n - 32);
+  let best = 0;
+  let bestLag = 0;
+  for (let lag = minLag; lag <= maxLag; lag++) {
+    let xy = 0;
+    let xx = 0;
+    let yy = 0;
+    for (let i = 0; i + lag < n; i++) {
+      xy += x[i] * x[i + lag];
+      xx += x[i] * x[i];
+      yy += x[i + lag] * x[i + lag];
+    }
+    const r = xy / Math.sqrt(xx * yy + 1e-12);
+    if (r > best) {
+      best = r;
+      bestLag = lag;
+    }
+  }
+  return best >= VOICED ? HALF_RATE / bestLag : 0;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
