@@ -81,8 +81,8 @@ export class ProsodyTracker {
 function pitchOf(x: Float32Array, n: number): number {
   const minLag = Math.floor(HALF_RATE / MAX_F0);
   const maxLag = Math.min(Math.ceil(HALF_RATE / MIN_F0), n - 32);
+  const r = new Float32Array(maxLag + 1);
   let best = 0;
-  let bestLag = 0;
   for (let lag = minLag; lag <= maxLag; lag++) {
     let xy = 0;
     let xx = 0;
@@ -92,13 +92,14 @@ function pitchOf(x: Float32Array, n: number): number {
       xx += x[i] * x[i];
       yy += x[i + lag] * x[i + lag];
     }
-    const r = xy / Math.sqrt(xx * yy + 1e-12);
-    if (r > best) {
-      best = r;
-      bestLag = lag;
-    }
+    r[lag] = xy / Math.sqrt(xx * yy + 1e-12);
+    best = Math.max(best, r[lag]);
   }
-  return best >= VOICED ? HALF_RATE / bestLag : 0;
+  if (best < VOICED) return 0;
+  // The shortest period that correlates nearly as well as the best: multiples of the period
+  // correlate too, and picking one of them would halve the pitch.
+  for (let lag = minLag; lag <= maxLag; lag++) if (r[lag] >= 0.9 * best && (lag === maxLag || r[lag] >= r[lag + 1])) return HALF_RATE / lag;
+  return 0;
 }
 
 function median(values: number[]): number {
