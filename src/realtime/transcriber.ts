@@ -17,7 +17,6 @@ import type { OnlineSpeakerTracker } from '../intelligence/speakers/online-track
 import type { Word } from '../transcript/model.js';
 import type { StreamWord, TurnMessage, TurnSettings } from './protocol.js';
 import { endOfTurnConfidence, turnEnds } from './end-of-turn.js';
-import { ProsodyTracker, type ProsodyFeatures } from './prosody.js';
 import { TurnDetector } from './turn-detector.js';
 
 /** Audio between partial turns while a turn is open (the target is ≤ 300 ms). */
@@ -74,9 +73,6 @@ export class StreamTranscriber {
   private turnOrder = 0;
   private turnAudio: Int16Array[] = [];
   private turnAudioSamples = 0;
-  private readonly prosody = new ProsodyTracker();
-  /** How the speech before the current pause ended, worked out once per pause. */
-  private pauseProsody?: ProsodyFeatures;
 
   constructor(private readonly options: TranscriberOptions) {
     this.settings = options.settings;
@@ -100,13 +96,10 @@ export class StreamTranscriber {
 
   async process(pcm: Int16Array): Promise<void> {
     const { recognizer, vad } = this.options;
-    this.prosody.push(pcm);
     const [probabilities] = await Promise.all([vad.push(pcm), recognizer.accept(pcm)]);
     this.audioMs += (pcm.length * 1000) / ENGINE_SAMPLE_RATE;
     for (const p of probabilities) {
       const event = this.detector.frame(p);
-      this.prosody.frame(event !== 'silence');
-      if (event !== 'silence') this.pauseProsody = undefined;
       if (event === 'speech-start') this.committedThisPause = false;
       // Speech opens a turn, including speech that goes on after a ForceEndpoint cut the last one.
       if (event !== 'silence' && !this.turnOpen) {
@@ -221,9 +214,7 @@ export class StreamTranscriber {
 
   /** `end_of_turn_confidence` now, after `lastWord`. */
   private confidence(lastWord: string | undefined): number {
-    const silenceMs = this.detector.silenceMs;
-    const prosody = silenceMs > 0 ? (this.pauseProsody ??= this.prosody.features()) : this.prosody.features();
-    return endOfTurnConfidence({ lastWord, prosody, silenceMs: Number.isFinite(silenceMs) ? silenceMs : 0 });
+    return endOfTurnConfidence({ lastWord, silenceMs: this.detector.silenceMs });
   }
 
   private lastWordText(): string | undefined {

@@ -1,12 +1,14 @@
 /**
- * How a stretch of speech ends, for the end-of-turn model (end-of-turn.ts): a sentence's end is
- * usually said with falling pitch and fading energy, a pause inside a sentence with level or
- * rising pitch. Per 32 ms VAD frame of speech: the level in dB and the pitch (autocorrelation
+ * How a stretch of speech ends, measured for scripts/fit-end-of-turn.ts (issue 16 item 4): a
+ * sentence's end is usually said with falling pitch and fading energy, a pause inside a sentence
+ * with level or rising pitch. A model with these cues ranked sentence ends better than the last
+ * word alone but cut more turns mid-sentence at the default settings (docs/streaming.md), so live
+ * sessions do not run it; it stays here to measure the next attempt. Per 32 ms VAD frame of speech: the level in dB and the pitch (autocorrelation
  * over 8 kHz samples, 60–400 Hz), kept for the last few seconds; the features compare the last
  * 300 ms of speech with the speech before it.
  */
-import { PcmFramer } from '../audio/vad/frames.js';
-import { ENGINE_SAMPLE_RATE } from '../engines/engine.js';
+import { PcmFramer } from '../../../src/audio/vad/frames.js';
+import { ENGINE_SAMPLE_RATE } from '../../../src/engines/engine.js';
 
 /** Speech frames remembered (32 ms each): about 5 s. */
 const HISTORY_FRAMES = 160;
@@ -23,6 +25,10 @@ export interface ProsodyFeatures {
   pitchChange: number;
   /** dB from the earlier speech's median level to the tail's (negative: fading); 0 if unknown. */
   levelChange: number;
+  /** How the pitch moves within the tail: least-squares slope over its voiced frames, semitones per 300 ms; 0 if unknown. */
+  pitchSlope: number;
+  /** How the level moves within the tail: least-squares slope, dB per 300 ms; 0 if unknown. */
+  levelSlope: number;
 }
 
 interface Frame {
@@ -66,15 +72,34 @@ export class ProsodyTracker {
 
   /** The tail of the speech so far against what came before it. */
   features(): ProsodyFeatures {
-    if (this.frames.length < TAIL_FRAMES + 5) return { pitchChange: 0, levelChange: 0 };
+    if (this.frames.length < TAIL_FRAMES + 5) return { pitchChange: 0, levelChange: 0, pitchSlope: 0, levelSlope: 0 };
     const before = this.frames.slice(0, -TAIL_FRAMES);
     const tail = this.frames.slice(-TAIL_FRAMES);
     const f0Before = median(before.map((f) => f.f0).filter((f) => f > 0));
     const f0Tail = median(tail.map((f) => f.f0).filter((f) => f > 0));
     const pitchChange = f0Before > 0 && f0Tail > 0 ? 12 * Math.log2(f0Tail / f0Before) : 0;
     const levelChange = median(tail.map((f) => f.db)) - median(before.map((f) => f.db));
-    return { pitchChange, levelChange };
+    const voiced = tail.flatMap((f, i) => (f.f0 > 0 ? [[i, 12 * Math.log2(f.f0)]] : []));
+    const pitchSlope = voiced.length >= 4 ? slope(voiced) * FRAMES_PER_300_MS : 0;
+    const levelSlope = slope(tail.map((f, i) => [i, f.db])) * FRAMES_PER_300_MS;
+    return { pitchChange, levelChange, pitchSlope, levelSlope };
   }
+}
+
+const FRAMES_PER_300_MS = 300 / 32;
+
+/** Least-squares slope of y over x for [x, y] points. */
+function slope(points: number[][]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : 0;
 }
 
 /** Pitch of 8 kHz samples by normalised autocorrelation, 0 when unvoiced. */
