@@ -23,7 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { EngineCache } from '../src/engines/registry.js';
 import { isNonFinal } from '../src/intelligence/punctuation/sentence-cues.js';
 import { coreOf } from '../src/intelligence/punctuation/tokens.js';
-import { featureVector, FEATURES, turnEnds, type Weights } from '../src/realtime/end-of-turn.js';
+import { featureVector, FEATURES, FITTED_SILENCE_MS, turnEnds, type Weights } from '../src/realtime/end-of-turn.js';
 import { DEFAULT_TURN_SETTINGS } from '../src/realtime/protocol.js';
 import { wavSamples } from '../bench/speech-file.js';
 import { librivoxClips } from '../test/helpers/librivox.js';
@@ -96,13 +96,13 @@ function inputs(p: Pause, silenceMs: number, prosody: readonly ProsodyCue[]): nu
 }
 
 /**
- * One sample per 100 ms of each pause's silence, up to 800 ms: the last pause of a paragraph or
+ * One sample per 100 ms of each pause's silence, up to FITTED_SILENCE_MS: the last pause of a paragraph or
  * clip runs into the padding, and sampling its padding would teach that sentence ends are long.
  */
 function samples(pauses: Pause[], prosody: readonly ProsodyCue[]): { x: number[]; y: number }[] {
   return pauses.flatMap((p) => {
     const out: { x: number[]; y: number }[] = [];
-    for (let s = 100; s <= Math.min(p.silenceMs, 800); s += 100) out.push({ x: inputs(p, s, prosody), y: p.label });
+    for (let s = 100; s <= Math.min(p.silenceMs, FITTED_SILENCE_MS); s += 100) out.push({ x: inputs(p, s, prosody), y: p.label });
     return out;
   });
 }

@@ -22,7 +22,14 @@ export interface TurnEndCues {
   silenceMs: number;
 }
 
-/** The model's inputs: indicators, and the silence in seconds (capped at 2). */
+/**
+ * The longest silence the model is fitted on: it is not extrapolated past it, so after a function
+ * word the confidence stays below the default threshold and the turn waits for max_turn_silence
+ * (and OpenAI semantic_vad's eagerness keeps its meaning).
+ */
+export const FITTED_SILENCE_MS = 800;
+
+/** The model's inputs: indicators, and the silence in seconds (capped at FITTED_SILENCE_MS). */
 export const FEATURES = ['bias', 'nonFinalWord', 'noWords', 'silence'] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Weights = Record<Feature, number>;
@@ -32,7 +39,7 @@ export function featureVector(cues: TurnEndCues): Record<Feature, number> {
     bias: 1,
     nonFinalWord: cues.lastWord !== undefined && isNonFinal(coreOf(cues.lastWord)) ? 1 : 0,
     noWords: cues.lastWord === undefined ? 1 : 0,
-    silence: Math.min(Number.isFinite(cues.silenceMs) ? cues.silenceMs : 0, 2000) / 1000,
+    silence: Math.min(cues.silenceMs, FITTED_SILENCE_MS) / 1000,
   };
 }
 

@@ -136,7 +136,8 @@ describe('turn rules', () => {
     assert.ok(at('and') < at('man'), `and ${at('and')} vs man ${at('man')}`);
     assert.ok(at('the') < at('himself'), `the ${at('the')} vs himself ${at('himself')}`);
     assert.ok(at('man', 800) > at('man', 200), 'more silence, more confidence');
-    assert.ok(at('the', 1200) > at('the', 400), 'more silence, more confidence after a function word too');
+    assert.ok(at('the', 800) > at('the', 400), 'more silence, more confidence after a function word too');
+    assert.ok(at('the', 1200) < settings.endOfTurnConfidenceThreshold, 'a function word waits for max_turn_silence at the default threshold');
     for (const c of [at(undefined), at('and', 0), at('man', 2000), at('man', Infinity)]) assert.ok(c > 0 && c < 1, String(c));
   });
 
