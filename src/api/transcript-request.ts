@@ -162,6 +162,8 @@ function checkFetchableUrl(field: string, text: string, allowPrivate: boolean): 
  * address is a 400 at the door rather than a failed job later. A name that does not resolve yet
  * is left to the fetch (DNS may be catching up); every fetch checks its addresses again anyway.
  */
+const DNS_WAIT_MS = 2000;
+
 export async function refusePrivateHosts(transcript: ResolvedRequest['transcript'], allowPrivateNetworks: boolean): Promise<void> {
   if (allowPrivateNetworks) return;
   const urls = [transcript.audioKind === 'url' ? ['audio_url', transcript.audioUrl] : null, transcript.webhookUrl ? ['webhook_url', transcript.webhookUrl] : null];
@@ -171,7 +173,8 @@ export async function refusePrivateHosts(transcript: ResolvedRequest['transcript
     const host = new URL(text).hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) !== 0) continue;
     try {
-      await vetHost(host, false);
+      // A resolver that hangs must not hold the request: after a moment the name is left to the fetch.
+      await Promise.race([vetHost(host, false), new Promise((resolve) => setTimeout(resolve, DNS_WAIT_MS).unref())]);
     } catch (err) {
       if (isEarshotError(err) && err.code === 'remote_forbidden') {
         throw new EarshotError('remote_forbidden', `${field}: ${err.message}`);

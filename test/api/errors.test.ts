@@ -127,7 +127,9 @@ describe('API errors', () => {
         audio_url: fresh.json.upload_url,
         speaker_labels: false,
         punctuate: false,
-        format_text: null,
+        // null means "not set" (the default), no longer read as false: Ajv's type coercion is off.
+        format_text: false,
+        filter_profanity: null,
         auto_chapters: false,
         word_boost: [],
         speakers_expected: null,
