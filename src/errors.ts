@@ -54,6 +54,7 @@ export const ERRORS = {
   // audio intelligence
   speaker_model_invalid: { status: 400, closeCode: 4400, retryable: false, description: 'The speaker-embedding model (--speaker-model) is missing, is not an ONNX model, or its inputs and outputs are not the documented ones.' },
   speaker_model_failed: { status: 500, closeCode: 1011, retryable: true, description: 'The speaker-embedding model failed while embedding audio.' },
+  voice_too_short: { status: 400, closeCode: 4400, retryable: false, description: 'A voice enrolment (POST /v2/voices) has too little of the speaker\'s speech to describe the voice.' },
   redacted_audio_failed: { status: 500, closeCode: 1011, retryable: true, description: 'The redacted copy of the audio could not be encoded (ffmpeg failed).' },
   llm_failed: { status: 502, closeCode: 1011, retryable: true, description: 'The LLM endpoint (EARSHOT_LLM_BASE_URL) failed, timed out or gave a malformed answer; summaries and chapters fall back to the offline method.' },
   // real-time streaming (issue 5): close codes mirror the assemblyai SDK's StreamingErrorType table

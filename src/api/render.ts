@@ -1,4 +1,4 @@
-import { intelligenceOf, transcriptOf, unredactedOf } from '../queue/stored-result.js';
+import { intelligenceOf, namedSpeakersOf, transcriptOf, unredactedOf } from '../queue/stored-result.js';
 import {
   DELETED_AUDIO_URL,
   DELETED_TEXT,
@@ -38,6 +38,10 @@ export function renderTranscript(record: TranscriptRecord, lastDelivery: Webhook
   if (unredacted) {
     const { text, words, utterances } = toAssemblyAiJson(unredacted, extra);
     Object.assign(json, { unredacted_text: text, unredacted_words: words, unredacted_utterances: utterances });
+  }
+  // Known voices (issue 14 item 4): who was named, and how sure; never the voiceprints.
+  if (transcript && Array.isArray(options.known_voices) && options.known_voices.length > 0) {
+    json.speaker_identities = namedSpeakersOf(record.result)?.identities ?? [];
   }
   if (record.deletedAt) {
     json.text = DELETED_TEXT;

@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { openaiRoutes } from './routes/openai.js';
 import { transcriptRoutes } from './routes/transcripts.js';
 import { uploadRoutes } from './routes/upload.js';
+import { voiceRoutes } from './routes/voices.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ErrorResponse } from './schemas/common.js';
 import { httpMetrics } from '../observability/http-metrics.js';
@@ -96,6 +97,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     requireApiKey(v2, deps.store, deps.keyCache);
     await v2.register(uploadRoutes, deps);
     await v2.register(transcriptRoutes, deps);
+    await v2.register(voiceRoutes, deps);
     await v2.register(exportRoutes, deps);
     await v2.register(webhookRoutes, deps);
     if (observability) await v2.register(scaleRoutes, observability);

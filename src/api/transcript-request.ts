@@ -77,6 +77,12 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
       throw new EarshotError('invalid_request', `speaker_options.min_speakers_expected (${min}) is more than max_speakers_expected (${max}).`);
     }
   }
+  if (options.known_voices !== undefined) {
+    if (options.speaker_labels !== true) throw new EarshotError('invalid_request', 'known_voices needs speaker_labels: true: speakers are named after enrolled voices once diarization has found them.');
+    if (options.multichannel === true || options.dual_channel === true) {
+      throw new EarshotError('invalid_request', 'known_voices cannot be combined with multichannel (or dual_channel) yet: channels are not diarized. Ask for one of them.');
+    }
+  }
   if (options.speech_model !== undefined && options.speech_models !== undefined) {
     throw new EarshotError('invalid_request', 'Send speech_model or speech_models (an ordered list), not both.');
   }

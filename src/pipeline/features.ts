@@ -11,6 +11,7 @@ import { redactPii, type PiiSpan } from '../intelligence/redaction/redact-transc
 import { filterTranscriptProfanity } from '../intelligence/safety/profanity.js';
 import { diarize } from '../intelligence/speakers/diarize.js';
 import { SpeakerFeatureExtractor, type SpeakerFeatures } from '../intelligence/speakers/feature-extractor.js';
+import { identifySpeakers, speakerVoiceprints, type KnownVoice, type SpeakerIdentity, type SpeakerVoiceprint } from '../intelligence/speakers/known-voices.js';
 import type { Transcript, Utterance, Word } from '../transcript/model.js';
 import { toUtterances } from '../transcript/utterances.js';
 import { applyCustomSpelling, type CustomSpelling } from '../transcript/custom-spelling.js';
@@ -37,6 +38,8 @@ export interface FeatureOptions extends AnalyzeOptions {
   redact_pii_return_unredacted?: boolean | null;
   /** AssemblyAI's name for the redacted copy's format: "mp3" (default) or "wav". */
   redact_pii_audio_quality?: string | null;
+  /** Enrolled voice ids to name speakers after (issue 14 item 4); the voices come in FeatureContext. */
+  known_voices?: string[] | null;
 }
 
 /** Whether the request asks for each channel apart (channels.ts). */
@@ -45,6 +48,8 @@ export function wantsChannels(options: FeatureOptions): boolean {
 }
 
 export interface FeatureContext {
+  /** The enrolled voices `known_voices` names, loaded by the worker. */
+  knownVoices?: KnownVoice[];
   llm?: LlmConfig;
   onFallback?: (fallback: LlmFallback) => void;
   signal?: AbortSignal;
@@ -60,6 +65,14 @@ export interface FeatureResult {
   redactedAudio?: Buffer;
   /** The transcript before redaction, when `redact_pii_return_unredacted` asks for it too. */
   unredacted?: Transcript;
+  /** With speaker_labels: speakers named after enrolled voices, and every speaker's voiceprint. */
+  speakers?: NamedSpeakers;
+}
+
+/** Who the diarized speakers are: names from known voices, and voiceprints to enrol later. */
+export interface NamedSpeakers {
+  identities: SpeakerIdentity[];
+  voiceprints: SpeakerVoiceprint[];
 }
 
 export const FEATURES_OUTPUT = 'features';
@@ -85,12 +98,15 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
     stages.push({
       name: 'speakers',
       inputs: ['transcript', 'taps'],
-      run: (v) =>
-        diarize(v.transcript!.words, v.taps!.speakerFeatures as SpeakerFeatures, {
+      run: (v) => {
+        const features = v.taps!.speakerFeatures as SpeakerFeatures;
+        const diarized = diarize(v.transcript!.words, features, {
           speakersExpected: options.speakers_expected ?? undefined,
           minSpeakers: options.speaker_options?.min_speakers_expected ?? undefined,
           maxSpeakers: options.speaker_options?.max_speakers_expected ?? undefined,
-        }),
+        });
+        return nameSpeakers(diarized, speakerVoiceprints(features, diarized.turns), context.knownVoices ?? []);
+      },
     });
   }
 
@@ -138,7 +154,7 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
     run: (v) => {
       const formatted = v.formatted as Transcript;
       if (!speakers) return formatted;
-      return withSpeakers(formatted, v.speakers as ReturnType<typeof diarize>);
+      return withSpeakers(formatted, v.speakers as Diarized);
     },
   });
 
@@ -182,7 +198,7 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
 
   stages.push({
     name: FEATURES_OUTPUT,
-    inputs: audioCopy ? ['labelled', 'redacted', 'intelligence', 'redactedAudio'] : ['labelled', 'redacted', 'intelligence'],
+    inputs: ['labelled', 'redacted', 'intelligence', ...(audioCopy ? ['redactedAudio'] : []), ...(speakers ? ['speakers'] : [])],
     run: (v): FeatureResult => {
       const transcript = (v.redacted as { transcript: Transcript }).transcript;
       const unredacted = options.redact_pii === true && options.redact_pii_return_unredacted === true ? (v.labelled as Transcript) : undefined;
@@ -192,17 +208,39 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
         intelligence: v.intelligence as IntelligenceResult,
         redactedAudio: v.redactedAudio as Buffer | undefined,
         ...(unredacted ? { unredacted } : {}),
+        ...(speakers ? { speakers: (v.speakers as Diarized).named } : {}),
       };
     },
   });
   return { taps, stages };
 }
 
+type Diarized = ReturnType<typeof diarize> & { named: NamedSpeakers };
+
+/**
+ * Speakers that match an enrolled voice take its name, in words, utterances and turns; the
+ * others keep their letter. Voiceprints are kept under the label the transcript shows, so
+ * POST /v2/voices can enrol "A" or an already named speaker alike.
+ */
+function nameSpeakers(diarized: ReturnType<typeof diarize>, voiceprints: SpeakerVoiceprint[], known: readonly KnownVoice[]): Diarized {
+  const identities = identifySpeakers(voiceprints, known);
+  const names = new Map(identities.map((i) => [i.label, i.speaker]));
+  const rename = (label: string | null | undefined) => (label != null ? (names.get(label) ?? label) : label ?? null);
+  const words = diarized.words.map((w) => ({ ...w, speaker: rename(w.speaker) }));
+  return {
+    ...diarized,
+    words,
+    utterances: names.size > 0 ? toUtterances(words) : diarized.utterances,
+    turns: diarized.turns.map((t) => ({ ...t, speaker: rename(t.speaker) ?? t.speaker })),
+    named: { identities, voiceprints: voiceprints.map((p) => ({ ...p, speaker: rename(p.speaker) ?? p.speaker })) },
+  };
+}
+
 /**
  * Speakers come from the raw words' times; formatting may merge or respell words, so each
  * formatted word takes the speaker of the raw word it overlaps most.
  */
-function withSpeakers(formatted: Transcript, diarized: ReturnType<typeof diarize>): Transcript {
+function withSpeakers(formatted: Transcript, diarized: Diarized): Transcript {
   const labelled = diarized.words;
   const label = (w: Word): Word => {
     let best: string | null = null;

@@ -1,5 +1,6 @@
 import type { IntelligenceResult } from '../intelligence/analyze.js';
 import type { Transcript } from '../transcript/model.js';
+import type { NamedSpeakers } from '../pipeline/features.js';
 import type { TranscriptResult } from '../store/store.js';
 
 /**
@@ -16,15 +17,27 @@ export interface StoredResult extends TranscriptResult {
   intelligence?: IntelligenceResult;
   /** The transcript before PII redaction (`redact_pii_return_unredacted`), sealed like the rest. */
   unredacted?: Transcript;
+  /**
+   * With speaker_labels: the speakers named after known voices, and each speaker's voiceprint
+   * (never shown; POST /v2/voices enrols from it), sealed and deleted with the rest.
+   */
+  speakers?: NamedSpeakers;
 }
 
-export function toStoredResult(transcript: Transcript, intelligence?: IntelligenceResult, unredacted?: Transcript): StoredResult {
+export function toStoredResult(transcript: Transcript, intelligence?: IntelligenceResult, unredacted?: Transcript, speakers?: NamedSpeakers): StoredResult {
   return {
     format: RESULT_FORMAT,
     transcript,
     ...(intelligence && Object.keys(intelligence).length > 0 ? { intelligence } : {}),
     ...(unredacted ? { unredacted } : {}),
+    ...(speakers ? { speakers } : {}),
   };
+}
+
+/** Named speakers and voiceprints kept with a diarized transcript (none before issue 14). */
+export function namedSpeakersOf(result: TranscriptResult | null): NamedSpeakers | null {
+  if (!result || result.format !== RESULT_FORMAT) return null;
+  return (result as StoredResult).speakers ?? null;
 }
 
 /** The unredacted transcript kept beside the redacted one, when the request asked for it. */

@@ -11,6 +11,8 @@ import type { Store, TranscriptJob, TranscriptOptions } from '../store/store.js'
 import type { WebhookNotifier } from '../webhooks/sender.js';
 import { vocabularyFromRequest } from '../engines/vocabulary/vocabulary.js';
 import type { LlmConfig } from '../intelligence/llm/config.js';
+import type { KnownVoice } from '../intelligence/speakers/known-voices.js';
+import type { Voiceprint } from '../intelligence/speakers/voiceprint.js';
 import { recogniseChannels } from '../pipeline/channels.js';
 import { featureStages, FEATURES_OUTPUT, runFeatureStages, wantsChannels, type FeatureOptions, type FeatureResult, type Recognised } from '../pipeline/features.js';
 import type { RecognitionHandoffs } from './recognition-handoff.js';
@@ -247,7 +249,7 @@ export class TranscriptWorker {
     try {
       const handoff = await handoffs.get(job.projectId, id);
       if (!handoff) throw new EarshotError('invalid_request', RECOGNITION_GONE);
-      const result = await runFeatureStages(handoff, this.featureStages(job, signal, logger).stages, { signal, onEvent: this.stageEvents(job) });
+      const result = await runFeatureStages(handoff, (await this.featureStages(job, signal, logger)).stages, { signal, onEvent: this.stageEvents(job) });
       await this.complete(job, result, handoff.startedAt, logger);
     } catch (err) {
       // Shutting down or Redis lost: the queue delivers the job again, and it needs the hand-off.
@@ -261,9 +263,9 @@ export class TranscriptWorker {
 
   /** Conditional on `processing`: of two workers that both ran a job, one write wins, and only that one sends the webhook. */
   private async complete(job: TranscriptJob, result: FeatureResult, started: number, logger: WorkerLogger): Promise<void> {
-    const { transcript, intelligence, redactedAudio, unredacted } = result;
+    const { transcript, intelligence, redactedAudio, unredacted, speakers } = result;
     if (redactedAudio) await this.options.redactedAudio?.put(job.projectId, job.id, redactedAudio);
-    if (await this.options.store.completeTranscript(job.id, { result: toStoredResult(transcript, intelligence, unredacted), audioDuration: transcript.durationMs / 1000 })) {
+    if (await this.options.store.completeTranscript(job.id, { result: toStoredResult(transcript, intelligence, unredacted, speakers), audioDuration: transcript.durationMs / 1000 })) {
       logger.info(`transcript ${job.id} completed in ${Date.now() - started} ms (${(transcript.durationMs / 1000).toFixed(1)} s of audio)`);
       this.options.onJobEvent?.({ type: 'completed', transcriptId: job.id, audioSeconds: transcript.durationMs / 1000, processingSeconds: (Date.now() - started) / 1000 });
       await this.notify(job, 'completed');
@@ -318,7 +320,7 @@ export class TranscriptWorker {
     if (options.redact_pii_audio === true && !this.options.redactedAudio) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOWHERE);
     const engine = await this.engineFor(job);
     const audio = await this.audioOf(job, uploadId, signal);
-    const { taps, stages } = this.featureStages(job, signal, logger);
+    const { taps, stages } = await this.featureStages(job, signal, logger);
     const onEvent = this.stageEvents(job);
     if (wantsChannels(options as FeatureOptions)) {
       const recognised = await recogniseChannels(audio, engine, { ...pipelineOptions(options, signal), onEvent });
@@ -369,12 +371,21 @@ export class TranscriptWorker {
     return fetchRemoteAudio(job.audioUrl, { ...this.options.remote, signal });
   }
 
-  private featureStages(job: TranscriptJob, signal: AbortSignal, logger: WorkerLogger): ReturnType<typeof featureStages> {
+  private async featureStages(job: TranscriptJob, signal: AbortSignal, logger: WorkerLogger): Promise<ReturnType<typeof featureStages>> {
     return featureStages((job.options ?? {}) as FeatureOptions, {
+      knownVoices: await this.knownVoices(job),
       llm: this.options.llm,
       signal,
       onFallback: (f) => logger.warn(`transcript ${job.id}: the LLM could not write the ${f.feature} (${f.reason}); used the offline method`),
     });
+  }
+
+  /** The enrolled voices the request names; one deleted since the request was made is left out. */
+  private async knownVoices(job: TranscriptJob): Promise<KnownVoice[]> {
+    const ids = job.options?.known_voices;
+    if (!Array.isArray(ids) || ids.length === 0) return [];
+    const voices = await this.options.store.voicesWithPrints(job.projectId, ids as string[]);
+    return voices.map((v) => ({ id: v.id, name: v.name, voiceprint: v.voiceprint as Voiceprint }));
   }
 
   private stageEvents(job: TranscriptJob): ((event: PipelineEvent) => void) | undefined {

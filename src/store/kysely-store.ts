@@ -13,11 +13,13 @@ import type { Database } from './schema.js';
 import type { Store } from './store.js';
 import * as jobs from './transcript-jobs.js';
 import * as transcripts from './transcripts.js';
+import * as voices from './voices.js';
 import * as deliveries from './webhook-deliveries.js';
 import * as outbox from './webhook-outbox.js';
 import type {
   ClaimInterruptedOptions,
   NewTranscript,
+  NewVoice,
   NewWebhookDelivery,
   RotationOptions,
   TranscriptCompletion,
@@ -98,6 +100,22 @@ export class KyselyStore implements Store {
   }
   claimInterrupted(options?: ClaimInterruptedOptions) {
     return jobs.claimInterrupted(this.#ctx, options);
+  }
+
+  createVoice(input: NewVoice) {
+    return voices.createVoice(this.#ctx, input);
+  }
+  getVoice(projectId: string, id: string) {
+    return voices.getVoice(this.#ctx, projectId, id);
+  }
+  listVoices(projectId: string) {
+    return voices.listVoices(this.#ctx, projectId);
+  }
+  voicesWithPrints(projectId: string, ids: readonly string[]) {
+    return voices.voicesWithPrints(this.#ctx, projectId, ids);
+  }
+  deleteVoice(projectId: string, id: string) {
+    return voices.deleteVoice(this.#ctx, projectId, id);
   }
 
   appendWebhookDelivery(entry: NewWebhookDelivery) {

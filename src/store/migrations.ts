@@ -17,6 +17,7 @@ export function migrations(backend: Backend, cipher?: FieldCipher): Record<strin
   return {
     '0001_initial': initial(backend),
     '0002_sealed_webhooks_and_outbox': sealedWebhooksAndOutbox(backend, cipher),
+    '0003_voices': voices(backend),
   };
 }
 
@@ -92,6 +93,34 @@ function initial(backend: Backend): Migration {
       for (const table of ['webhook_deliveries', 'transcripts', 'api_keys', 'projects']) {
         await db.schema.dropTable(table).execute();
       }
+    },
+  };
+}
+
+/** Enrolled voices (issue 14 item 4): sealed name and voiceprint, per project. */
+function voices(backend: Backend): Migration {
+  const { timestamp, binary, serial } = backend.types;
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('voices')
+        .addColumn('seq', serial, backend.serialPrimaryKey)
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+        .addColumn('created_at', timestamp, (c) => c.notNull())
+        .addColumn('name', binary, (c) => c.notNull())
+        .addColumn('voiceprint', binary, (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('speech_seconds', 'double precision', (c) => c.notNull())
+        .addColumn('source_transcript_id', 'text')
+        .addColumn('source_speaker', 'text')
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('voices_project_seq').on('voices').columns(['project_id', 'seq']).execute();
+      await db.schema.createIndex('voices_key_id').on('voices').column('key_id').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('voices').execute();
     },
   };
 }

@@ -82,10 +82,34 @@ export interface WebhookOutboxTable {
   created_at: Timestamp;
 }
 
+/**
+ * Enrolled voices (issue 14 item 4): a voiceprint and the name it answers to, both sealed; never
+ * audio. `kind` says which voiceprint format the sealed value holds.
+ */
+export interface VoicesTable {
+  seq: Generated<number | string>;
+  id: string;
+  project_id: string;
+  created_at: Timestamp;
+  name: Sealed;
+  voiceprint: Sealed;
+  kind: string;
+  /** Seconds of speech the voiceprint was pooled from. */
+  speech_seconds: number;
+  /** The transcript a speaker label was enrolled from; null for an enrolment from a clip. */
+  source_transcript_id: string | null;
+  source_speaker: string | null;
+  key_id: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
   transcripts: TranscriptsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_outbox: WebhookOutboxTable;
+}
+
+/**
+  voices: VoicesTable;
 }

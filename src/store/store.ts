@@ -13,6 +13,7 @@ import type {
   ClaimInterruptedOptions,
   CreatedApiKey,
   NewTranscript,
+  NewVoice,
   NewWebhookDelivery,
   OutboxEntry,
   RecoveredJobs,
@@ -24,6 +25,8 @@ import type {
   TranscriptListQuery,
   TranscriptPage,
   TranscriptRecord,
+  VoiceRecord,
+  VoiceWithPrint,
   WebhookDelivery,
 } from './types.js';
 
@@ -61,6 +64,15 @@ export interface Store {
   failTranscript(id: string, error: string): Promise<boolean>;
   listUnfinished(): Promise<TranscriptJob[]>;
   claimInterrupted(options?: ClaimInterruptedOptions): Promise<RecoveredJobs>;
+
+  // enrolled voices (issue 14 item 4), scoped to the project like transcripts
+  createVoice(input: NewVoice): Promise<VoiceRecord>;
+  getVoice(projectId: string, id: string): Promise<VoiceRecord | null>;
+  listVoices(projectId: string): Promise<VoiceRecord[]>;
+  /** The project's voices among `ids` with their voiceprints; ids not found are left out. */
+  voicesWithPrints(projectId: string, ids: readonly string[]): Promise<VoiceWithPrint[]>;
+  /** Removes the voice for good; false when not found. */
+  deleteVoice(projectId: string, id: string): Promise<boolean>;
 
   // webhook deliveries
   appendWebhookDelivery(entry: NewWebhookDelivery): Promise<WebhookDelivery>;

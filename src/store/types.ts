@@ -184,6 +184,34 @@ export interface RotationResult {
   currentKeyId: string;
 }
 
+/** A voice to enrol (issue 14 item 4): its name and voiceprint are sealed, like transcript text. */
+export interface NewVoice {
+  projectId: string;
+  name: string;
+  /** Which voiceprint format `voiceprint` is (src/intelligence/speakers/voiceprint.ts). */
+  kind: string;
+  voiceprint: unknown;
+  speechSeconds: number;
+  sourceTranscriptId?: string | null;
+  sourceSpeaker?: string | null;
+}
+
+export interface VoiceRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  kind: string;
+  speechSeconds: number;
+  sourceTranscriptId: string | null;
+  sourceSpeaker: string | null;
+  createdAt: string;
+}
+
+/** A voice with its voiceprint opened, for the worker matching speakers to it. */
+export interface VoiceWithPrint extends VoiceRecord {
+  voiceprint: unknown;
+}
+
 /** What AssemblyAI shows in place of a deleted transcript's text and audio URL. */
 export const DELETED_TEXT = 'Deleted by user.';
 export const DELETED_AUDIO_URL = 'http://deleted_by_user';

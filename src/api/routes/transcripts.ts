@@ -11,6 +11,7 @@ import { TranscriptRequestSchema } from '../schemas/transcript-options.js';
 import { refusePrivateHosts, refuseUnsupported, resolveTranscriptRequest } from '../transcript-request.js';
 import { uploadIdOf } from '../../queue/upload-leases.js';
 import { checkQueuedJobs } from '../quotas.js';
+import { checkKnownVoices } from './voices.js';
 
 const tags = ['transcripts'];
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -52,6 +53,7 @@ export const transcriptRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) =
         hasUpload: (id) => held && id === named,
       });
       await refusePrivateHosts(transcript, deps.allowPrivateNetworks);
+      await checkKnownVoices(store, projectId, transcript.options?.known_voices);
       // Leased before the row exists, so the upload cannot expire between the check and the job.
       if (uploadId !== null) await leases.acquire(uploadId);
       let record: TranscriptRecord;

@@ -83,6 +83,10 @@ export const TRANSCRIPT_OPTIONS = {
   filter_profanity: supported(bool('Mask profanity ("s***")')),
   speaker_labels: supported(bool('Speaker diarization: words[].speaker and utterances[]')),
   speakers_expected: supported(Type.Integer({ minimum: 1, maximum: 26, description: 'How many speakers there are, when known' })),
+  // Earshot's own (issue 14 item 4, docs/voices.md): not in AssemblyAI's API.
+  known_voices: supported(
+    Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 50, description: 'Ids of enrolled voices (POST /v2/voices): speakers that match are named after them (with speaker_labels)' }),
+  ),
   auto_chapters: supported(bool('Chapters with headline, gist and summary')),
   summarization: supported(bool('Summary (see summary_type)')),
   summary_model: supported(Type.Union([Type.Literal('informative'), Type.Literal('conversational'), Type.Literal('catchy')])),

@@ -81,13 +81,15 @@ export interface BuildOptions {
   pieceMs?: number;
   /** Silences before each turn, cycled. */
   gapsMs?: readonly number[];
+  /** Where the spec's voice ids are looked up. Default REAL_VOICES (known-voice tests hold a clip back). */
+  voices?: readonly RealVoice[];
 }
 
 export function buildConversation(spec: ConversationSpec, dataDir = POCKETSPHINX_TESTDATA, options: BuildOptions = {}): Conversation {
   const pieceMs = options.pieceMs ?? PIECE_MS;
   const gaps = options.gapsMs ?? GAPS_MS;
   const pieces = spec.voices.map((id) => {
-    const voice = REAL_VOICES.find((v) => v.id === id);
+    const voice = (options.voices ?? REAL_VOICES).find((v) => v.id === id);
     if (!voice) throw new Error(`unknown voice ${id}`);
     const clips = voice.files.map((f) => readPcm(resolvePath(dataDir, f)));
     const gain = TARGET_RMS / speechRms(clips);
