@@ -108,8 +108,5 @@ export interface Database {
   transcripts: TranscriptsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_outbox: WebhookOutboxTable;
-}
-
-/**
   voices: VoicesTable;
 }

@@ -105,7 +105,7 @@ test('enrol from a transcript speaker label, list, project scope and delete', as
   assert.equal(missing.status, 400);
   assert.match(missing.json.error, /no speaker "Q".*speakers it has: "A"/);
 
-  // The reader is found again in a clip they were enrolled from a different recording of.
+  // A second voice, from a clip, so the list holds both kinds.
   const host = await enrolFromClip(HOST);
   const listed = await server.call('GET', '/v2/voices');
   assert.ok([enrolled.json.id, host.id].every((id) => listed.json.voices.some((v: { id: string }) => v.id === id)));
