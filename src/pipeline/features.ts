@@ -225,14 +225,14 @@ type Diarized = ReturnType<typeof diarize> & { named: NamedSpeakers };
 function nameSpeakers(diarized: ReturnType<typeof diarize>, voiceprints: SpeakerVoiceprint[], known: readonly KnownVoice[]): Diarized {
   const identities = identifySpeakers(voiceprints, known);
   const names = new Map(identities.map((i) => [i.label, i.speaker]));
-  const rename = (label: string | null | undefined) => (label != null ? (names.get(label) ?? label) : label ?? null);
-  const words = diarized.words.map((w) => ({ ...w, speaker: rename(w.speaker) }));
+  const rename = (label: string) => names.get(label) ?? label;
+  const words = diarized.words.map((w) => ({ ...w, speaker: w.speaker == null ? null : rename(w.speaker) }));
   return {
     ...diarized,
     words,
     utterances: names.size > 0 ? toUtterances(words) : diarized.utterances,
-    turns: diarized.turns.map((t) => ({ ...t, speaker: rename(t.speaker) ?? t.speaker })),
-    named: { identities, voiceprints: voiceprints.map((p) => ({ ...p, speaker: rename(p.speaker) ?? p.speaker })) },
+    turns: diarized.turns.map((t) => ({ ...t, speaker: rename(t.speaker) })),
+    named: { identities, voiceprints: voiceprints.map((p) => ({ ...p, speaker: rename(p.speaker) })) },
   };
 }
 
