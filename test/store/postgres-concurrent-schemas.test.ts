@@ -98,7 +98,7 @@ test("the store's introspection lists its own schema's tables and no other schem
     const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
     assert.deepEqual(
       tables.map((table) => `${table.schema}.${table.name}`).sort(),
-      ['api_keys', MIGRATION_TABLE, MIGRATION_LOCK_TABLE, 'projects', 'transcripts', 'voices', 'webhook_deliveries'].map((name) => `${mine}.${name}`).sort(),
+      ['api_keys', MIGRATION_TABLE, MIGRATION_LOCK_TABLE, 'projects', 'transcripts', 'voices', 'webhook_deliveries', 'webhook_outbox'].map((name) => `${mine}.${name}`).sort(),
     );
     const seq = tables.find((table) => table.name === 'transcripts')?.columns.find((column) => column.name === 'seq');
     assert.deepEqual(
