@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -93,4 +94,24 @@ test('store URLs other than sqlite:///absolute and postgres:// are refused', asy
   for (const url of ['sqlite://relative.db', 'sqlite:///', 'mysql://localhost/db', '/just/a/path.db']) {
     await assert.rejects(openStore(url, { env: {}, logger: silentLogger }), (e) => isEarshotError(e, 'config_invalid'), url);
   }
+});
+
+test('separate processes creating the key file at once all read one complete key', async () => {
+  // Only separate processes interleave their file calls freely; a reader must never see the file half-written.
+  const script = `
+    import { loadKeyring } from ${JSON.stringify(new URL('../../src/store/encryption/key-file.ts', import.meta.url).href)};
+    const ring = await loadKeyring({ env: {}, keyFile: process.argv[1], logger: { info() {}, warn() {} } });
+    console.log(ring.entries()[0].id);`;
+  const keyFile = join(dir, 'config', 'keys.json');
+  const ids = await Promise.all(
+    Array.from({ length: 6 }, () =>
+      new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, keyFile], (err, stdout, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout.trim()),
+        );
+      }),
+    ),
+  );
+  assert.equal(new Set(ids).size, 1, `every process reads the same key, got ${ids.join(', ')}`);
+  assert.deepEqual((await readdir(join(dir, 'config'))).sort(), ['keys.json'], 'no temporary file is left behind');
 });

@@ -1,4 +1,5 @@
-import { open, readFile, rename, stat, writeFile, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EarshotError } from '../../errors.js';
 import type { StoreLogger } from '../logger.js';
@@ -74,27 +75,34 @@ export async function readKeyFile(path: string, logger?: StoreLogger): Promise<K
 }
 
 /**
- * Creates keys.json with one fresh key. `wx` makes creation atomic: if two processes start at once,
- * the loser reads the winner's file instead of writing a second, different key.
+ * Creates keys.json with one fresh key. The key is written whole to a private temporary file and
+ * then hard-linked into place: the link either creates keys.json complete or fails because another
+ * process won, whose file the loser then reads. (Opening keys.json itself with `wx` left a moment
+ * where the loser could read the winner's still-empty file.)
  */
 export async function createKeyFile(path: string, logger: StoreLogger): Promise<Keyring> {
   const entry = Keyring.generateEntry();
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  let handle;
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    handle = await open(path, 'wx', 0o600);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      const raced = await readKeyFile(path, logger);
-      if (raced) return raced;
+    const handle = await open(tmp, 'wx', 0o600);
+    try {
+      await handle.writeFile(serialize([entry]));
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
-    throw new EarshotError('config_invalid', `cannot create ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    await handle.writeFile(serialize([entry]));
-    await handle.sync();
+    try {
+      await link(tmp, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        const raced = await readKeyFile(path, logger);
+        if (raced) return raced;
+      }
+      throw new EarshotError('config_invalid', `cannot create ${path}: ${(err as Error).message}`, { cause: err });
+    }
   } finally {
-    await handle.close();
+    await rm(tmp, { force: true });
   }
   logger.info(
     `no encryption key configured: created ${path} (mode 600) with new key "${entry.id}". ` +
