@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ApiKeyCache, TranscriptReadCache } from './api/read-cache.js';
 import { buildServer } from './api/server.js';
+import { ByteBudget } from './audio/byte-budget.js';
 import { UploadVault } from './audio/upload-vault.js';
 import { DEFAULT_ENGINE } from './engines/registry.js';
 import { MemoryQueue } from './queue/memory-queue.js';
@@ -18,7 +19,7 @@ import { openStore, type Store, type StoreLogger } from './store/store.js';
 import { OutboxWebhooks } from './webhooks/outbox.js';
 import { WebhookSender } from './webhooks/sender.js';
 
-import { loadConfig, type EarshotConfig } from './app/config.js';
+import { jobLimits, loadConfig, type EarshotConfig } from './app/config.js';
 import { listenUrl } from './app/process-parts.js';
 import { webhookSecret } from './app/webhook-secret.js';
 import { assertKeyLocation } from './app/key-location.js';
@@ -67,7 +68,7 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
     if (config.apiKeys.length > 0) await store.seedApiKeys(config.apiKeys);
     const needsApiKey = !(await store.listApiKeys()).some((k) => k.revokedAt === null);
 
-    const vault = new UploadVault({ maxTotalBytes: config.maxUploadMemoryBytes, ttlMs: config.uploadTtlMs });
+    const vault = new UploadVault({ budget: new ByteBudget(config.maxUploadMemoryBytes), ttlMs: config.uploadTtlMs });
     cleanups.push(() => vault.close());
     const leases = new UploadLeases(vault, config.queuedUploadTtlMs);
     // AssemblyAI's redacted audio URLs expire; ours live an hour, in memory, 1 GiB at most.
@@ -124,7 +125,8 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       engines,
       queue,
       webhooks,
-      remote: { maxBytes: config.remoteMaxBytes, timeoutMs: config.remoteTimeoutMs, allowPrivateNetworks: config.allowPrivateUrls },
+      remote: { maxBytes: config.remoteMaxBytes, timeoutMs: config.remoteTimeoutMs, allowPrivateNetworks: config.allowPrivateUrls, budget: vault.budget },
+      limits: jobLimits(config),
       logger,
       redactedAudio,
       llm: llmConfigFromEnv(),
@@ -144,6 +146,8 @@ export async function startEarshot(config: EarshotConfig, options: { logger?: Lo
       keyCache: new ApiKeyCache(config.authCacheMs),
       readCache,
       maxUploadBytes: config.maxUploadBytes,
+      budget: vault.budget,
+      maxAudioSeconds: config.maxAudioSeconds,
       allowPrivateNetworks: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
       httpLimits: config.http,

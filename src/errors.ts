@@ -20,6 +20,7 @@ export const ERRORS = {
   audio_corrupt: { status: 400, closeCode: 4400, retryable: false, description: 'The audio could not be decoded: truncated or corrupt data.' },
   audio_unsupported: { status: 400, closeCode: 4400, retryable: false, description: 'The input is not a recognised audio or video format, or has no audio track.' },
   audio_too_large: { status: 413, closeCode: 4413, retryable: false, description: 'The audio is larger than the configured limit.' },
+  audio_too_long: { status: 413, closeCode: 4413, retryable: false, description: 'The audio decodes to more than the longest duration the server takes (EARSHOT_MAX_AUDIO_SECONDS).' },
   audio_too_little_speech: { status: 400, closeCode: 4400, retryable: false, description: 'Less of the audio is speech than the request\'s speech_threshold asks for.' },
   ffmpeg_missing: { status: 500, closeCode: 1011, retryable: false, description: 'ffmpeg is not installed; run scripts/setup.sh or `apt-get install ffmpeg`.' },
   // remote sources
@@ -43,6 +44,8 @@ export const ERRORS = {
   not_found: { status: 404, closeCode: 4404, retryable: false, description: 'The resource does not exist or belongs to another project.' },
   quota_exceeded: { status: 429, closeCode: 4029, retryable: true, description: 'The project is at one of its quotas (queued or processing transcripts, concurrent /v1 requests; docs/limits.md); retry after `retry-after` seconds.' },
   rate_limited: { status: 429, closeCode: 4029, retryable: true, description: 'The project sent more requests this minute than EARSHOT_QUOTA_REQUESTS_PER_MINUTE allows; retry after `retry-after` seconds.' },
+  job_deadline_exceeded: { status: 504, closeCode: 1011, retryable: true, description: 'A transcript job ran past its deadline (EARSHOT_JOB_SECONDS_PER_AUDIO_SECOND times its audio length, plus EARSHOT_JOB_MIN_SECONDS).' },
+  memory_budget_full: { status: 503, closeCode: 1013, retryable: true, description: 'Uploads and downloads in flight already hold the memory the server gives them (EARSHOT_MAX_UPLOAD_MEMORY_BYTES); retry after the retry-after header\'s seconds.' },
   internal: { status: 500, closeCode: 1011, retryable: true, description: 'An unexpected server error.' },
   // persistence and encryption at rest
   transcript_in_progress: { status: 400, closeCode: 4400, retryable: false, description: 'The transcript is still queued or processing; it can be deleted once it is completed or errored.' },

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { ByteBudget } from '../audio/byte-budget.js';
 import type { AudioVault } from '../audio/upload-vault.js';
 import type { EngineCache } from '../engines/registry.js';
 import type { ProjectQuotas } from '../app/config.js';
@@ -30,6 +31,10 @@ export interface ApiDeps {
   readCache: TranscriptReadCache;
   /** Largest single upload, in bytes (POST /v2/upload answers 413 above it). */
   maxUploadBytes: number;
+  /** Bytes in flight: uploads and /v1 files reserve their size here before they are read (503 when full). */
+  budget: ByteBudget;
+  /** Longest decoded audio a /v1 request transcribes (`audio_too_long` past it). */
+  maxAudioSeconds?: number;
   /** Whether audio_url and webhook_url may point at loopback or private networks (tests). */
   allowPrivateNetworks: boolean;
   /** Per-project quotas (docs/limits.md); none when absent. */

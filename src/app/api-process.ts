@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiKeyCache, TranscriptReadCache } from '../api/read-cache.js';
 import { buildServer } from '../api/server.js';
+import { ByteBudget } from '../audio/byte-budget.js';
 import { UploadVault } from '../audio/upload-vault.js';
 import { EngineCache } from '../engines/registry.js';
 import { EarshotError } from '../errors.js';
@@ -62,7 +63,8 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
 
     // Transcription here is only what answers on the request itself: the /v1 OpenAI route and
     // streaming (which has its own engine, see mountRealtime). Loaded on first use.
-    const requestAudio = new UploadVault({ maxTotalBytes: config.maxUploadMemoryBytes, ttlMs: config.uploadTtlMs });
+    // Uploads being received (on their way to Redis) and /v1 files share one budget.
+    const requestAudio = new UploadVault({ budget: new ByteBudget(config.maxUploadMemoryBytes), ttlMs: config.uploadTtlMs });
     closer.add(() => requestAudio.close());
     const engines = new EngineCache();
     closer.add(() => engines.close());
@@ -105,6 +107,8 @@ export async function startApiProcess(config: EarshotConfig, options: { logger?:
       keyCache: new ApiKeyCache(config.authCacheMs),
       readCache: new TranscriptReadCache(config.readCacheMs),
       maxUploadBytes: config.maxUploadBytes,
+      budget: requestAudio.budget,
+      maxAudioSeconds: config.maxAudioSeconds,
       allowPrivateNetworks: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
       httpLimits: config.http,

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { EarshotError } from '../errors.js';
+import type { JobLimits } from '../queue/worker.js';
 import type { RealtimeSettings } from '../realtime/mount.js';
 import { defaultKeyFile } from './key-location.js';
 
@@ -28,8 +29,16 @@ export interface EarshotConfig extends RealtimeSettings {
   projectPriorities: Record<string, number>;
   /** Largest single upload. */
   maxUploadBytes: number;
-  /** All uploads held in memory at once. */
+  /**
+   * One budget for audio bytes in memory at once: uploads being received or waiting for their job,
+   * /v1 files, audio_url downloads. Requests over it get 503 with retry-after (docs/limits.md).
+   */
   maxUploadMemoryBytes: number;
+  /** Longest decoded audio a job or /v1 request takes, counted while decoding (`audio_too_long`). */
+  maxAudioSeconds: number;
+  /** A job's deadline: this many seconds per second of decoded audio, plus `jobMinSeconds`. */
+  jobSecondsPerAudioSecond: number;
+  jobMinSeconds: number;
   /** How long an upload waits for a transcript request. */
   uploadTtlMs: number;
   /** How long an upload used by a transcript may wait in the queue. */
@@ -130,6 +139,9 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     projectPriorities: parsePriorities(env.EARSHOT_PROJECT_PRIORITIES ?? ''),
     maxUploadBytes: num('EARSHOT_MAX_UPLOAD_BYTES', 512 * MiB),
     maxUploadMemoryBytes: num('EARSHOT_MAX_UPLOAD_MEMORY_BYTES', 2048 * MiB),
+    maxAudioSeconds: num('EARSHOT_MAX_AUDIO_SECONDS', 12 * 3600),
+    jobSecondsPerAudioSecond: num('EARSHOT_JOB_SECONDS_PER_AUDIO_SECOND', 3, 0),
+    jobMinSeconds: num('EARSHOT_JOB_MIN_SECONDS', 600),
     uploadTtlMs: num('EARSHOT_UPLOAD_TTL_SECONDS', 3600) * 1000,
     queuedUploadTtlMs: num('EARSHOT_QUEUED_UPLOAD_TTL_SECONDS', 24 * 3600) * 1000,
     remoteMaxBytes: num('EARSHOT_MAX_REMOTE_BYTES', 2048 * MiB),
@@ -180,6 +192,11 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
   config.dataDir = resolve(config.dataDir);
   config.keyFile = resolve(config.keyFile);
   return config;
+}
+
+/** The limits every transcript job runs under (issue 15 item 1). */
+export function jobLimits(config: EarshotConfig): JobLimits {
+  return { maxAudioSeconds: config.maxAudioSeconds, secondsPerAudioSecond: config.jobSecondsPerAudioSecond, minSeconds: config.jobMinSeconds };
 }
 
 function parsePriorities(raw: string): Record<string, number> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DEFAULT_ENGINE } from '../engines/registry.js';
+import { ByteBudget } from '../audio/byte-budget.js';
 import { llmConfigFromEnv } from '../intelligence/llm/config.js';
 import { Observability } from '../observability/observability.js';
 import { startProbeServer } from '../observability/probe-server.js';
@@ -13,7 +14,7 @@ import { TranscriptWorker } from '../queue/worker.js';
 import { QueuedWebhooks } from '../queue/webhook-queue.js';
 import type { Store } from '../store/store.js';
 import { WebhookSender } from '../webhooks/sender.js';
-import type { EarshotConfig } from './config.js';
+import { jobLimits, type EarshotConfig } from './config.js';
 import { Closer, openProcessStore, processLogger, storeLoggerOf } from './process-parts.js';
 import { readiness, redactedAudioStore, redisErrorLog, redisReadiness, requireScaleOutSettings, transcriptQueue, uploadVault, type ProcessReadiness } from './scale-out.js';
 import { webhookSecret } from './webhook-secret.js';
@@ -117,7 +118,8 @@ export async function startWorkerProcess(config: EarshotConfig, options: WorkerP
       engines,
       queue,
       webhooks,
-      remote: { maxBytes: config.remoteMaxBytes, timeoutMs: config.remoteTimeoutMs, allowPrivateNetworks: config.allowPrivateUrls },
+      remote: { maxBytes: config.remoteMaxBytes, timeoutMs: config.remoteTimeoutMs, allowPrivateNetworks: config.allowPrivateUrls, budget: new ByteBudget(config.maxUploadMemoryBytes) },
+      limits: jobLimits(config),
       logger,
       redactedAudio: redactedAudioStore(config, redis, keyring),
       llm: llmConfigFromEnv(),

@@ -32,7 +32,15 @@ export interface DecodeOptions {
   ffmpegPath?: string;
   /** Decode only this channel (0-based), for multichannel transcription; default: all mixed down. */
   channel?: number;
+  /**
+   * Longest audio accepted, counted in decoded samples (never the container's declared length):
+   * past it ffmpeg is killed and the iteration throws `audio_too_long`. Default 12 hours.
+   */
+  maxSeconds?: number;
 }
+
+/** EARSHOT_MAX_AUDIO_SECONDS's default: a long conference day, far from a decoding bomb's days. */
+export const DEFAULT_MAX_AUDIO_SECONDS = 12 * 3600;
 
 /** A whole file in memory, or a stream of its bytes (an upload being received, say). */
 export type AudioInput = Uint8Array | AsyncIterable<Uint8Array>;
@@ -114,12 +122,16 @@ export async function* decodeAudio(
   // It may have fired while the input was being copied into memory.
   if (signal?.aborted) onAbort();
   const chunker = new PcmChunker(chunkSamples);
+  const maxSeconds = options.maxSeconds ?? DEFAULT_MAX_AUDIO_SECONDS;
+  const maxSamples = maxSeconds * ENGINE_SAMPLE_RATE;
   let samples = 0;
   let finished = false;
   try {
     for await (const data of child.stdout!) {
       for (const chunk of chunker.push(data as Buffer)) {
         samples += chunk.length;
+        // Counted as ffmpeg streams, so a few kilobytes that decode to days stop at the limit.
+        if (samples > maxSamples) throw tooLong(maxSeconds);
         announce();
         yield chunk;
       }
@@ -147,6 +159,7 @@ export async function* decodeAudio(
       allowTruncated: options.allowTruncated ?? false,
     });
     if (verdict.error) throw verdict.error;
+    if (samples + (rest?.length ?? 0) > maxSamples) throw tooLong(maxSeconds);
     announce();
     if (verdict.warnings.length > 0) onInfo?.({ ...log.facts(), warnings: verdict.warnings });
     if (rest) yield rest;
@@ -172,6 +185,19 @@ export async function decodeAudioToPcm(input: AudioInput, options: Omit<DecodeOp
     offset += chunk.length;
   }
   return pcm;
+}
+
+function tooLong(maxSeconds: number): EarshotError {
+  return new EarshotError(
+    'audio_too_long',
+    `The audio decodes to more than ${formatSeconds(maxSeconds)}, the longest this server takes (EARSHOT_MAX_AUDIO_SECONDS=${maxSeconds}); send a shorter file, or raise the setting.`,
+  );
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 interface FeedState {

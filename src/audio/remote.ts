@@ -1,3 +1,4 @@
+import type { Reservation } from './byte-budget.js';
 import { formatBytes } from '../format-bytes.js';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -18,6 +19,11 @@ export interface RemoteFetchOptions {
   /** Aborting stops the download; the call then rejects with the signal's reason. */
   signal?: AbortSignal;
   onProgress?: (received: number, total?: number) => void;
+  /**
+   * A memory-budget reservation the download grows into: by `content-length` before the body is
+   * read, then as bytes arrive; it waits while the budget is full. The caller releases it.
+   */
+  held?: Reservation;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -140,6 +146,10 @@ async function readBody(
     response.destroy();
     throw tooLarge(url, options.maxBytes, `it is ${formatBytes(total)}`);
   }
+  if (total !== undefined) await options.held?.ensureWhenFree(total, signal);
+  // With a declared length the body lands in one buffer of that size: no chunk list and no
+  // second whole-file copy to join them.
+  const whole = total !== undefined && total > 0 ? Buffer.allocUnsafe(total) : undefined;
   const chunks: Buffer[] = [];
   let received = 0;
   try {
@@ -150,7 +160,12 @@ async function readBody(
         response.destroy();
         throw tooLarge(url, options.maxBytes, `it sent more than that`);
       }
-      chunks.push(chunk);
+      if (whole && received <= whole.length) chunk.copy(whole, received - chunk.length);
+      else {
+        // Chunked, or more than it declared: counted as it streams.
+        await options.held?.ensureWhenFree(received, signal);
+        chunks.push(chunk);
+      }
       options.onProgress?.(received, total);
     }
   } catch (err) {
@@ -164,6 +179,7 @@ async function readBody(
   if (received === 0) {
     throw new EarshotError('audio_empty', `${shown(url)} returned no bytes; check that the URL points at an audio file.`);
   }
+  if (whole) return chunks.length === 0 ? whole : Buffer.concat([whole, ...chunks], received);
   return Buffer.concat(chunks, received);
 }
 

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { EarshotError } from '../errors.js';
+import { ByteBudget, type Reservation } from './byte-budget.js';
 
 export interface UploadVaultOptions {
-  /** Total bytes held at once across all uploads; uploads beyond it are refused, not spilled to disk. */
-  maxTotalBytes: number;
+  /**
+   * Total bytes held at once: a budget of its own, or the process's one budget for audio in
+   * flight, shared with uploads being received and downloads (`budget`). Beyond it uploads are
+   * refused (`memory_budget_full`), not spilled to disk.
+   */
+  maxTotalBytes?: number;
+  budget?: ByteBudget;
   /** How long an upload waits for a transcript request before it is dropped. */
   ttlMs: number;
   now?: () => number;
@@ -12,7 +17,16 @@ export interface UploadVaultOptions {
 interface Entry {
   owner: string;
   bytes: Buffer;
+  held: Reservation;
   expiresAt: number;
+}
+
+export interface PutOptions {
+  /**
+   * The budget reservation the bytes were received under: the vault takes it over (a memory
+   * vault keeps it until the upload is dropped; a shared one lets go once the bytes are stored).
+   */
+  held?: Reservation;
 }
 
 /**
@@ -23,7 +37,7 @@ interface Entry {
 export interface AudioVault {
   /** True when other processes read what this one puts (so a job's audio survives this process). */
   readonly shared: boolean;
-  put(owner: string, bytes: Buffer): string | Promise<string>;
+  put(owner: string, bytes: Buffer, options?: PutOptions): string | Promise<string>;
   /** The bytes of an upload, or undefined when it is unknown, expired or another project's. */
   get(owner: string, id: string): Buffer | undefined | Promise<Buffer | undefined>;
   drop(id: string): void | Promise<void>;
@@ -39,20 +53,30 @@ export class UploadVault implements AudioVault {
   private totalBytes = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => number;
+  readonly budget: ByteBudget;
 
   constructor(private readonly options: UploadVaultOptions) {
     this.now = options.now ?? Date.now;
+    const budget = options.budget ?? (options.maxTotalBytes !== undefined ? new ByteBudget(options.maxTotalBytes) : undefined);
+    if (!budget) throw new Error('UploadVault: give maxTotalBytes or budget');
+    this.budget = budget;
     this.timer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(1000, options.ttlMs / 4)));
     this.timer.unref();
   }
 
-  put(owner: string, bytes: Buffer, id: string = randomUUID()): string {
+  put(owner: string, bytes: Buffer, options: PutOptions & { id?: string } = {}): string {
     this.sweep();
-    if (this.totalBytes + bytes.length > this.options.maxTotalBytes) {
-      throw new EarshotError('audio_too_large', 'The server holds too much uploaded audio right now; retry once running jobs finish.');
-    }
+    const id = options.id ?? randomUUID();
     this.drop(id);
-    this.entries.set(id, { owner, bytes, expiresAt: this.now() + this.options.ttlMs });
+    let held = options.held;
+    try {
+      if (held) held.resize(bytes.length);
+      else held = this.budget.reserve(bytes.length);
+    } catch (err) {
+      held?.release();
+      throw err;
+    }
+    this.entries.set(id, { owner, bytes, held, expiresAt: this.now() + this.options.ttlMs });
     this.totalBytes += bytes.length;
     return id;
   }
@@ -79,6 +103,7 @@ export class UploadVault implements AudioVault {
     if (!entry) return;
     this.entries.delete(id);
     this.totalBytes -= entry.bytes.length;
+    entry.held.release();
   }
 
   get size(): { uploads: number; bytes: number } {
@@ -92,6 +117,7 @@ export class UploadVault implements AudioVault {
 
   close(): void {
     clearInterval(this.timer);
+    for (const entry of this.entries.values()) entry.held.release();
     this.entries.clear();
     this.totalBytes = 0;
   }

@@ -55,6 +55,8 @@ export interface TranscribeOptions {
   range?: AudioRange;
   /** Only this channel of the audio (0-based), for multichannel transcription (channels.ts). */
   channel?: number;
+  /** Longest decoded audio (`audio_too_long` past it); default decodeAudio's 12 hours. */
+  maxAudioSeconds?: number;
   taps?: AudioTap[];
   /** Stages after recognition (formatting, speakers, intelligence), run as their inputs allow. */
   stages?: ExtraStage[];
@@ -89,7 +91,7 @@ export async function transcribeAudio(
       name: 'decode',
       inputs: ['source'],
       run: (v, ctx) => {
-        const pcm = decodeAudio(v.source!, { signal: ctx.signal, channel: options.channel, onInfo: (info) => (durationMs ??= info.durationMs) });
+        const pcm = decodeAudio(v.source!, { signal: ctx.signal, channel: options.channel, maxSeconds: options.maxAudioSeconds, onInfo: (info) => (durationMs ??= info.durationMs) });
         const counted = countSamples(pcm, (n) => (samples += n));
         return options.range ? trimPcm(counted, options.range) : counted;
       },

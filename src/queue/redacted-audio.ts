@@ -45,7 +45,7 @@ export class RedactedAudioCache implements RedactedAudioStore {
     this.forget(transcriptId);
     this.forgetExpired();
     const held = { projectId, token: newDownloadToken() };
-    this.vault.put(projectId, mp3, held.token);
+    this.vault.put(projectId, mp3, { id: held.token });
     this.byTranscript.set(transcriptId, held);
     this.byToken.set(held.token, held);
   }

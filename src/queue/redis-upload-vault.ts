@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AudioVault } from '../audio/upload-vault.js';
+import type { AudioVault, PutOptions } from '../audio/upload-vault.js';
 import type { FieldCipher, FieldRef } from '../store/encryption/field-cipher.js';
 import { inRedis } from './redis.js';
 import type { UploadLeasing } from './upload-leases.js';
@@ -31,11 +31,16 @@ export class RedisUploadVault implements AudioVault, UploadLeasing {
 
   constructor(private readonly options: RedisUploadVaultOptions) {}
 
-  async put(owner: string, bytes: Buffer): Promise<string> {
-    const id = randomUUID();
-    const sealed = this.options.cipher.seal(bytes, ref(owner, id));
-    await inRedis(() => this.options.redis.multi().hset(this.key(id), 'owner', owner, 'audio', sealed).pexpire(this.key(id), this.options.ttlMs).exec());
-    return id;
+  /** The bytes leave this process's memory once stored, and with them any reservation they came under. */
+  async put(owner: string, bytes: Buffer, options: PutOptions = {}): Promise<string> {
+    try {
+      const id = randomUUID();
+      const sealed = this.options.cipher.seal(bytes, ref(owner, id));
+      await inRedis(() => this.options.redis.multi().hset(this.key(id), 'owner', owner, 'audio', sealed).pexpire(this.key(id), this.options.ttlMs).exec());
+      return id;
+    } finally {
+      options.held?.release();
+    }
   }
 
   async get(owner: string, id: string): Promise<Buffer | undefined> {

@@ -1,3 +1,4 @@
+import type { ByteBudget, Reservation } from '../audio/byte-budget.js';
 import { fetchRemoteAudio } from '../audio/remote.js';
 import type { AudioVault } from '../audio/upload-vault.js';
 import type { SpeechEngine } from '../engines/engine.js';
@@ -16,6 +17,7 @@ import type { Voiceprint } from '../intelligence/speakers/voiceprint.js';
 import { recogniseChannels } from '../pipeline/channels.js';
 import { featureStages, FEATURES_OUTPUT, runFeatureStages, wantsChannels, type FeatureOptions, type FeatureResult, type Recognised } from '../pipeline/features.js';
 import type { RecognitionHandoffs } from './recognition-handoff.js';
+import { JobDeadline, type JobDeadlineLimits } from './job-deadline.js';
 import type { RedactedAudioStore } from './redacted-audio.js';
 import type { JobHandler, JobQueue } from './queue.js';
 import type { SchedulerTicket } from './segment-scheduler.js';
@@ -49,8 +51,10 @@ export interface TranscriptWorkerOptions {
   queue: JobQueue;
   /** null: webhooks are not sent (nothing to sign with). */
   webhooks: WebhookNotifier | null;
-  /** Limits for fetching audio_url. */
-  remote: { maxBytes: number; timeoutMs: number; allowPrivateNetworks: boolean };
+  /** Limits for fetching audio_url; a download reserves its bytes in `budget` (waiting while it is full). */
+  remote: { maxBytes: number; timeoutMs: number; allowPrivateNetworks: boolean; budget?: ByteBudget };
+  /** Longest decoded audio and the job deadline; without them, decoding's 12-hour default and no deadline. */
+  limits?: JobLimits;
   logger: WorkerLogger;
   /** Where `redact_pii_audio` copies are held for download; null: such jobs fail, saying so. */
   redactedAudio: RedactedAudioStore | null;
@@ -73,6 +77,18 @@ export interface TranscriptWorkerOptions {
    * MemoryQueue, where a processing transcript belongs to a live server sharing the database.
    */
   takeOver?: boolean;
+}
+
+export interface JobLimits extends JobDeadlineLimits {
+  maxAudioSeconds: number;
+}
+
+/** What one run of a job carries through its stages: its signal, audio limits and deadline. */
+interface JobRun {
+  signal: AbortSignal;
+  deadline?: JobDeadline;
+  /** The audio_url download's hold on the memory budget, released when the job ends. */
+  held?: Reservation;
 }
 
 /** Uploaded bytes live only in memory (issue 4, privacy), so a restart loses them. */
@@ -169,13 +185,20 @@ export class TranscriptWorker {
     const uploadId = job.audioKind === 'upload' && job.audioUrl ? uploadIdOf(job.audioUrl) : null;
     if (!(await this.claim(job, logger))) return;
     let handedBack = false;
+    const limits = this.options.limits;
+    const deadline = limits ? new JobDeadline(limits) : undefined;
+    const jobRun: JobRun = { signal: deadline ? AbortSignal.any([signal, deadline.signal]) : signal, deadline };
     try {
       report({ type: 'processing', transcriptId: id });
       const started = Date.now();
       try {
-        if (part === 'recognition') await this.recogniseAndHandOn(job, uploadId, signal, logger, started);
-        else await this.complete(job, await this.schedule(job, () => this.transcribe(job, uploadId, signal, logger)), started, logger);
+        if (part === 'recognition') await this.recogniseAndHandOn(job, uploadId, jobRun, logger, started);
+        else await this.complete(job, await this.schedule(job, () => this.transcribe(job, uploadId, jobRun, logger)), started, logger);
       } catch (err) {
+        if (!signal.aborted && deadline?.signal.aborted) {
+          await this.fail(job, deadline.signal.reason, logger);
+          return;
+        }
         if (signal.aborted) {
           // Shutting down. With a shared vault the queue hands the job to another worker, which
           // takes it over (store.resumeProcessing). Otherwise a url job stays `processing` and is
@@ -196,6 +219,8 @@ export class TranscriptWorker {
         await this.fail(job, err, logger);
       }
     } finally {
+      deadline?.stop();
+      jobRun.held?.release();
       if (uploadId !== null && !handedBack) await this.options.leases.release(uploadId, id);
     }
   }
@@ -205,12 +230,12 @@ export class TranscriptWorker {
    * is already in Redis (its first worker stopped between storing it and handing it on) only
    * hands it on; the analysis queue ignores a transcript it already holds.
    */
-  private async recogniseAndHandOn(job: TranscriptJob, uploadId: string | null, signal: AbortSignal, logger: WorkerLogger, started: number): Promise<void> {
+  private async recogniseAndHandOn(job: TranscriptJob, uploadId: string | null, run: JobRun, logger: WorkerLogger, started: number): Promise<void> {
     const { handoffs, analysis } = this.requireStages();
     if (await handoffs.has(job.id)) {
       logger.info(`transcript ${job.id}: already recognised by a worker that stopped before handing it on`);
     } else {
-      const recognised = await this.schedule(job, () => this.recognise(job, uploadId, signal));
+      const recognised = await this.schedule(job, () => this.recognise(job, uploadId, run));
       await handoffs.put(job.projectId, job.id, { ...recognised, startedAt: started });
       this.options.onJobEvent?.({ type: 'recognised', transcriptId: job.id, audioSeconds: recognised.transcript.durationMs / 1000 });
     }
@@ -315,30 +340,41 @@ export class TranscriptWorker {
     return false;
   }
 
-  private async transcribe(job: TranscriptJob, uploadId: string | null, signal: AbortSignal, logger: WorkerLogger): Promise<FeatureResult> {
+  private async transcribe(job: TranscriptJob, uploadId: string | null, run: JobRun, logger: WorkerLogger): Promise<FeatureResult> {
     const options: TranscriptOptions = job.options ?? {};
+    const { signal } = run;
     if (options.redact_pii_audio === true && !this.options.redactedAudio) throw new EarshotError('unsupported_option', REDACTED_AUDIO_NOWHERE);
     const engine = await this.engineFor(job);
-    const audio = await this.audioOf(job, uploadId, signal);
+    const audio = await this.audioOf(job, uploadId, run);
     const { taps, stages } = await this.featureStages(job, signal, logger);
     const onEvent = this.stageEvents(job);
     if (wantsChannels(options as FeatureOptions)) {
-      const recognised = await recogniseChannels(audio, engine, { ...pipelineOptions(options, signal), onEvent });
+      const recognised = await recogniseChannels(audio, engine, { ...this.runOptions(options, run), onEvent });
       return runFeatureStages(recognised, stages, { signal, onEvent });
     }
-    const { extras } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, stages, onEvent });
+    const { extras } = await transcribeAudio(audio, engine, { ...this.runOptions(options, run), taps, stages, onEvent });
     return extras[FEATURES_OUTPUT] as FeatureResult;
   }
 
+  /** The pipeline's options for one run: the request's, its signal, the audio limit, and progress for the deadline. */
+  private runOptions(options: TranscriptOptions, run: JobRun): TranscribeOptions {
+    const deadline = run.deadline;
+    return {
+      ...pipelineOptions(options, run.signal),
+      ...(this.options.limits ? { maxAudioSeconds: this.options.limits.maxAudioSeconds } : {}),
+      ...(deadline ? { onProgress: (p: { processedMs: number }) => deadline.progress(p.processedMs) } : {}),
+    };
+  }
+
   /** Recognition only, with the audio taps the feature stages will read (speaker features). */
-  private async recognise(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<Recognised> {
+  private async recognise(job: TranscriptJob, uploadId: string | null, run: JobRun): Promise<Recognised> {
     const options: TranscriptOptions = job.options ?? {};
     const engine = await this.engineFor(job);
-    const audio = await this.audioOf(job, uploadId, signal);
+    const audio = await this.audioOf(job, uploadId, run);
     const onEvent = this.stageEvents(job);
-    if (wantsChannels(options as FeatureOptions)) return recogniseChannels(audio, engine, { ...pipelineOptions(options, signal), onEvent });
+    if (wantsChannels(options as FeatureOptions)) return recogniseChannels(audio, engine, { ...this.runOptions(options, run), onEvent });
     const { taps } = featureStages(options as FeatureOptions);
-    const { transcript, taps: kept } = await transcribeAudio(audio, engine, { ...pipelineOptions(options, signal), taps, onEvent });
+    const { transcript, taps: kept } = await transcribeAudio(audio, engine, { ...this.runOptions(options, run), taps, onEvent });
     return { transcript, taps: kept };
   }
 
@@ -361,14 +397,17 @@ export class TranscriptWorker {
     throw lastError;
   }
 
-  private async audioOf(job: TranscriptJob, uploadId: string | null, signal: AbortSignal): Promise<Buffer> {
+  private async audioOf(job: TranscriptJob, uploadId: string | null, run: JobRun): Promise<Buffer> {
     if (job.audioKind === 'upload') {
       const bytes = uploadId === null ? undefined : await this.options.vault.get(job.projectId, uploadId);
       if (!bytes) throw new EarshotError('invalid_request', UPLOAD_GONE);
       return bytes;
     }
     if (!job.audioUrl) throw new EarshotError('invalid_request', 'The transcript has no audio_url.');
-    return fetchRemoteAudio(job.audioUrl, { ...this.options.remote, signal });
+    const { budget, ...remote } = this.options.remote;
+    // A queued job waits for room rather than failing: the budget frees as other jobs end.
+    if (budget) run.held = budget.reserve();
+    return fetchRemoteAudio(job.audioUrl, { ...remote, signal: run.signal, held: run.held });
   }
 
   private async featureStages(job: TranscriptJob, signal: AbortSignal, logger: WorkerLogger): Promise<ReturnType<typeof featureStages>> {

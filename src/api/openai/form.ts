@@ -56,10 +56,13 @@ const LIST_FIELDS: Record<string, 'timestamp_granularities' | 'include'> = {
   include: 'include',
 };
 
+/** Reads the file part's bytes (into the memory budget, see receive-audio.ts). */
+export type FileReader = (file: AsyncIterable<Buffer>) => Promise<Buffer>;
+
 /** Reads every part (the SDK may send `file` before or after the other fields), then checks them. */
-export async function readTranscriptionForm(parts: AsyncIterable<Multipart>): Promise<TranscriptionForm> {
+export async function readTranscriptionForm(parts: AsyncIterable<Multipart>, readFile: FileReader): Promise<TranscriptionForm> {
   try {
-    return await readParts(parts);
+    return await readParts(parts, readFile);
   } catch (err) {
     // busboy's own complaints ("Unexpected end of form", "Malformed part header") carry no status.
     const status = (err as { statusCode?: unknown }).statusCode;
@@ -68,7 +71,7 @@ export async function readTranscriptionForm(parts: AsyncIterable<Multipart>): Pr
   }
 }
 
-async function readParts(parts: AsyncIterable<Multipart>): Promise<TranscriptionForm> {
+async function readParts(parts: AsyncIterable<Multipart>, readFile: FileReader): Promise<TranscriptionForm> {
   let file: Buffer | undefined;
   const scalars = new Map<string, string>();
   const lists: Record<'timestamp_granularities' | 'include', string[]> = { timestamp_granularities: [], include: [] };
@@ -78,8 +81,9 @@ async function readParts(parts: AsyncIterable<Multipart>): Promise<Transcription
       if (part.fieldname !== 'file') {
         throw new ParamError('invalid_request', `Unexpected file in the form field "${part.fieldname}"; the audio goes in "file".`, part.fieldname);
       }
-      // Buffered in memory within the upload limit (413 beyond it); never written to disk.
-      file = await part.toBuffer();
+      // Held in memory within the upload limit (413 beyond it) and the budget; never written to disk.
+      file = await readFile(part.file);
+      if (part.file.truncated) throw Object.assign(new Error('request file too large'), { code: 'FST_REQ_FILE_TOO_LARGE', statusCode: 413 });
       continue;
     }
     const name = part.fieldname;

@@ -17,9 +17,9 @@ import { wordLogprobs, type Logprob } from './render.js';
 import { SseWriter } from './sse.js';
 
 /** Recognition, then punctuation and casing as AssemblyAI's defaults do (`punctuate`, `format_text`). */
-export async function transcribeForm(form: TranscriptionForm, engine: SpeechEngine, signal: AbortSignal): Promise<Transcript> {
+export async function transcribeForm(form: TranscriptionForm, engine: SpeechEngine, signal: AbortSignal, maxAudioSeconds?: number): Promise<Transcript> {
   const { taps, stages } = featureStages({ punctuate: true, format_text: true });
-  const { extras } = await transcribeAudio(form.file, engine, { signal, prompt: form.prompt, vad: form.vad, taps, stages });
+  const { extras } = await transcribeAudio(form.file, engine, { signal, prompt: form.prompt, vad: form.vad, maxAudioSeconds, taps, stages });
   return (extras[FEATURES_OUTPUT] as FeatureResult).transcript;
 }
 
@@ -43,6 +43,7 @@ export async function streamTranscription(
   signal: AbortSignal,
   reply: FastifyReply,
   headers: Record<string, string>,
+  maxAudioSeconds?: number,
 ): Promise<StreamOutcome> {
   const sse = new SseWriter(reply, headers);
   const deltas: string[] = [];
@@ -62,7 +63,7 @@ export async function streamTranscription(
     sse.send(event);
   };
   try {
-    await transcribeAudio(form.file, engine, { signal, prompt: form.prompt, vad: form.vad, onSegment });
+    await transcribeAudio(form.file, engine, { signal, prompt: form.prompt, vad: form.vad, maxAudioSeconds, onSegment });
   } catch (err) {
     // Aborted by the server (shutting down) the reason says why; by the client, nobody listens.
     const cause: unknown = signal.aborted ? signal.reason : err;

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { SpeechEngine } from '../../engines/engine.js';
 import { cardName } from '../../engines/models/card.js';
 import { ModelRegistry } from '../../engines/models/registry.js';
+import type { Reservation } from '../../audio/byte-budget.js';
 import { EarshotError } from '../../errors.js';
 import { projectOf, requireApiKey } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -14,6 +15,7 @@ import { renderTranscription } from '../openai/render.js';
 import { OpenAiErrorSchema, OpenAiModelSchema, TranscriptionFormSchema } from '../openai/schemas.js';
 import { streamTranscription, transcribeForm } from '../openai/transcription.js';
 import { ProjectSlots } from '../quotas.js';
+import { declaredLength, receiveAudio } from '../receive-audio.js';
 import { apiKeySecurity } from '../schemas/common.js';
 
 export interface OpenAiRouteOptions extends ApiDeps {
@@ -109,23 +111,30 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
       if (!request.isMultipart()) {
         throw new ParamError('invalid_request', 'Send the audio as multipart/form-data, with the file in the "file" field.', 'file');
       }
-      // Taken before the file is read, so a refused request costs no buffering.
+      // Taken before the file is read, so a refused request costs no buffering: a /v1 slot of the
+      // project, then the form's declared size in the memory budget (503 with retry-after when
+      // full), capped at the per-file limit that multipart enforces (413 past it).
       const release = requestSlots.acquire(projectOf(request));
+      let held: Reservation | undefined;
       try {
-        const form = await readTranscriptionForm(request.parts());
+        const declared = declaredLength(request.headers['content-length']);
+        const reserved = deps.budget.reserve(Math.min(declared ?? 0, deps.maxUploadBytes));
+        held = reserved;
+        const form = await readTranscriptionForm(request.parts(), (file) => receiveAudio(file, reserved));
         const engine = await models.engineFor(form.model);
-        return await transcribe(request, reply, form, engine);
+        return await transcribe(request, reply, form, engine, reserved);
       } finally {
+        held?.release();
         release();
       }
     },
   );
 
-  async function transcribe(request: FastifyRequest, reply: FastifyReply, form: TranscriptionForm, engine: SpeechEngine): Promise<FastifyReply> {
+  async function transcribe(request: FastifyRequest, reply: FastifyReply, form: TranscriptionForm, engine: SpeechEngine, reservation: Reservation): Promise<FastifyReply> {
     if (shuttingDown) throw new EarshotError('internal', 'The server is shutting down; retry the request.');
-    // Held for the request's lifetime, so the file counts against a memory budget (see ApiDeps).
+    // Held for the request's lifetime under the reservation it was received with (see ApiDeps).
     const audio = deps.requestAudio ?? deps.vault;
-    const held = await audio.put(projectOf(request), form.file);
+    const held = await audio.put(projectOf(request), form.file, { held: reservation });
     const controller = new AbortController();
     running.add(controller);
     const clientGone = new Error('the client disconnected');
@@ -138,11 +147,11 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
     const started = Date.now();
     try {
       if (form.stream) {
-        const outcome = await streamTranscription(form, engine, controller.signal, reply, headers);
+        const outcome = await streamTranscription(form, engine, controller.signal, reply, headers, deps.maxAudioSeconds);
         if (outcome.error && !controller.signal.aborted) request.log.error({ err: outcome.error }, 'a streamed /v1 transcription failed');
         return reply;
       }
-      const transcript = await transcribeForm(form, engine, controller.signal);
+      const transcript = await transcribeForm(form, engine, controller.signal, deps.maxAudioSeconds);
       request.log.info(`/v1 transcription: ${(transcript.durationMs / 1000).toFixed(1)} s of audio by ${model} in ${Date.now() - started} ms`);
       const { contentType, body } = renderTranscription(transcript, { format: form.responseFormat, granularities: form.granularities, logprobs: form.logprobs });
       return reply.headers(headers).type(contentType).send(body);

@@ -1,9 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Reservation } from '../../audio/byte-budget.js';
 import { EarshotError } from '../../errors.js';
+import { formatBytes } from '../../format-bytes.js';
 import { uploadUrlFor } from '../../queue/upload-leases.js';
 import { projectOf } from '../auth.js';
 import { baseUrlOf, type ApiDeps } from '../deps.js';
+import { declaredLength, receiveAudio } from '../receive-audio.js';
 import { apiKeySecurity, ErrorResponse, IdString } from '../schemas/common.js';
 import { UploadResponse } from '../schemas/transcript.js';
 
@@ -11,11 +15,29 @@ import { UploadResponse } from '../schemas/transcript.js';
  * POST /v2/upload: the raw bytes of an audio file, whatever the content-type (the SDK sends
  * application/octet-stream). They go to the upload vault (memory, or Redis encrypted when scaled out), never to disk, usable only by this
  * key's project, and are dropped when the job using them ends or their time-to-live passes.
+ * Before a byte is read the upload reserves its `content-length` in the memory budget (413 over
+ * the per-upload limit, 503 with retry-after when the budget is full), then grows as it streams.
  */
 export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   // Scoped to this plugin: elsewhere JSON stays the only body type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', async (request: FastifyRequest, payload: IncomingMessage): Promise<ReceivedUpload> => {
+    const declared = declaredLength(request.headers['content-length']);
+    if (declared !== undefined && declared > deps.maxUploadBytes) throw tooLarge(deps.maxUploadBytes, `it is ${formatBytes(declared)}`);
+    const held = deps.budget.reserve(declared ?? 0);
+    try {
+      const bytes = await receiveAudio(overLimit(payload, deps.maxUploadBytes), held, declared);
+      return { bytes, held };
+    } catch (err) {
+      held.release();
+      throw err;
+    }
+  });
+
+  // A body received but never handed to the vault (refused, or the handler failed) gives its bytes back.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode !== 200) (request.body as ReceivedUpload | undefined)?.held?.release();
+  });
 
   app.post(
     '/v2/upload',
@@ -35,11 +57,13 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const body = request.body;
-      if (!Buffer.isBuffer(body) || body.length === 0) {
+      const body = request.body as ReceivedUpload | undefined;
+      if (!body || body.bytes.length === 0) {
+        body?.held.release();
         throw new EarshotError('audio_empty', 'The upload is empty: send the audio file as the request body.');
       }
-      const id = await deps.vault.put(projectOf(request), body);
+      // The vault takes the reservation over: the bytes stay counted until the upload is dropped.
+      const id = await deps.vault.put(projectOf(request), body.bytes, { held: body.held });
       return { upload_url: uploadUrlFor(baseUrlOf(request, deps), id) };
     },
   );
@@ -60,3 +84,22 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
     },
   );
 };
+
+interface ReceivedUpload {
+  bytes: Buffer;
+  held: Reservation;
+}
+
+/** The body's chunks, failing `audio_too_large` once they pass the per-upload limit (a body sent without content-length). */
+async function* overLimit(body: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Buffer> {
+  let received = 0;
+  for await (const chunk of body) {
+    received += chunk.length;
+    if (received > maxBytes) throw tooLarge(maxBytes, 'it sent more than that');
+    yield chunk;
+  }
+}
+
+function tooLarge(maxBytes: number, why: string): EarshotError {
+  return new EarshotError('audio_too_large', `The upload is over the ${formatBytes(maxBytes)} limit for one file (${why}; the operator sets it with EARSHOT_MAX_UPLOAD_BYTES); send a smaller file.`);
+}
