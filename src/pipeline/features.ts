@@ -4,8 +4,8 @@ import { analyzeTranscript, type AnalyzeOptions, type IntelligenceResult } from 
 import type { LlmConfig } from '../intelligence/llm/config.js';
 import type { LlmFallback } from '../intelligence/llm/fallback.js';
 import { punctuate } from '../intelligence/punctuation/punctuate.js';
-import { bleepAudio } from '../intelligence/redaction/bleep.js';
-import { encodeRedactedAudio } from '../intelligence/redaction/encode.js';
+import { bleepPiece } from '../intelligence/redaction/bleep.js';
+import { encodePieces } from '../intelligence/redaction/encode.js';
 import type { PiiPolicy, SubstitutionPolicy } from '../intelligence/redaction/policies.js';
 import { redactPii, type PiiSpan } from '../intelligence/redaction/redact-transcript.js';
 import { filterTranscriptProfanity } from '../intelligence/safety/profanity.js';
@@ -186,12 +186,11 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
   if (audioCopy) {
     stages.push({
       name: 'redactedAudio',
-      inputs: ['redacted', 'taps', 'transcript'],
+      inputs: ['redacted', 'taps'],
       run: async (v) => {
         const spans = (v.redacted as { spans: PiiSpan[] }).spans;
-        const durationMs = (v.transcript as Transcript).durationMs;
-        const speech = v.taps![audioCopy.name] as SpeechSegment[];
-        return encodeRedactedAudio(bleepAudio(timeline(speech, durationMs), spans), options.redact_pii_audio_quality === 'wav' ? 'wav' : 'mp3');
+        const { pieces, samples } = v.taps![audioCopy.name] as SpeechAudio;
+        return encodePieces(redactedTimeline(pieces, samples, spans), samples, options.redact_pii_audio_quality === 'wav' ? 'wav' : 'mp3');
       },
     });
   }
@@ -276,7 +275,7 @@ function firstEndingAfter(words: readonly Word[], time: number): number {
  * only while the job runs). Each segment owns its samples, so the taps can travel between
  * scaled-out workers (recognition-handoff.ts) without dragging a larger buffer along.
  */
-class SpeechAudioTap implements AudioTap<SpeechSegment[]> {
+class SpeechAudioTap implements AudioTap<SpeechAudio> {
   readonly name = 'audioTimeline';
   private readonly pieces: SpeechSegment[] = [];
 
@@ -285,16 +284,41 @@ class SpeechAudioTap implements AudioTap<SpeechSegment[]> {
     this.pieces.push({ ...segment, pcm: owned });
   }
 
-  finish(): SpeechSegment[] {
-    return this.pieces;
+  finish(info: { decodedSamples: number }): SpeechAudio {
+    return { pieces: this.pieces, samples: info.decodedSamples };
   }
 }
 
-/** The speech back on the file's timeline; the gaps VAD found silent stay silent. */
-function timeline(pieces: readonly SpeechSegment[], durationMs: number): Int16Array {
-  const out = new Int16Array(Math.ceil((durationMs * 16000) / 1000));
-  for (const p of pieces) out.set(p.pcm.subarray(0, Math.max(0, out.length - p.start * 16)), p.start * 16);
-  return out;
+/** The speech segments' audio, and the length of the audio they came from in decoded samples. */
+interface SpeechAudio {
+  pieces: SpeechSegment[];
+  samples: number;
+}
+
+/** Ten seconds: the redacted copy is built and encoded this much at a time. */
+const TIMELINE_PIECE = 10 * 16000;
+
+/**
+ * The speech back on the file's timeline, bleeped, a piece at a time; the gaps VAD found silent
+ * stay silent. Its length is the decoded samples', never a container's declared duration, and no
+ * array of the whole length is ever made.
+ */
+function* redactedTimeline(pieces: readonly SpeechSegment[], samples: number, spans: readonly PiiSpan[]): Generator<Int16Array> {
+  const sorted = [...pieces].sort((a, b) => a.start - b.start);
+  let first = 0;
+  for (let offset = 0; offset < samples; offset += TIMELINE_PIECE) {
+    const out = new Int16Array(Math.min(TIMELINE_PIECE, samples - offset));
+    const end = offset + out.length;
+    while (first < sorted.length && sorted[first].start * 16 + sorted[first].pcm.length <= offset) first++;
+    for (let k = first; k < sorted.length && sorted[k].start * 16 < end; k++) {
+      const from = sorted[k].start * 16;
+      const skip = Math.max(0, offset - from);
+      const take = sorted[k].pcm.subarray(skip, skip + (end - Math.max(from, offset)));
+      out.set(take, Math.max(from, offset) - offset);
+    }
+    bleepPiece(out, offset, samples, spans);
+    yield out;
+  }
 }
 
 /** The share of the audio in which speech was found and recognised (segments with words). */

@@ -30,7 +30,8 @@ export interface TranscribeProgress {
 export interface AudioTap<T = unknown> {
   name: string;
   add(segment: SpeechSegment): void | Promise<void>;
-  finish(): T | Promise<T>;
+  /** `decodedSamples`: how much audio decoding produced (the file's true length, whatever its header says). */
+  finish(info: { decodedSamples: number }): T | Promise<T>;
 }
 
 /** The values extra stages can read: the core outputs plus the taps' and each other's results. */
@@ -119,7 +120,7 @@ export async function transcribeAudio(
     {
       name: 'taps',
       inputs: ['asr'],
-      run: async () => Object.fromEntries(await Promise.all(taps.map(async (t) => [t.name, await t.finish()]))),
+      run: async () => Object.fromEntries(await Promise.all(taps.map(async (t) => [t.name, await t.finish({ decodedSamples: samples })]))),
     },
     {
       name: 'transcript',

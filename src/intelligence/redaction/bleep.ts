@@ -15,18 +15,28 @@ export interface BleepOptions {
  * unchanged. Spans are in ms, as PiiSpan gives them, and are clipped to the audio.
  */
 export function bleepAudio(pcm: Int16Array, spans: readonly { start: number; end: number }[], options: BleepOptions = {}): Int16Array {
+  const out = Int16Array.from(pcm);
+  bleepPiece(out, 0, pcm.length, spans, options);
+  return out;
+}
+
+/**
+ * Bleeps, in place, a piece of a longer audio: `piece` holds samples [offset, offset + its length)
+ * of audio `total` samples long. Pieces bleeped one after another equal bleepAudio of the whole,
+ * so a long file's redacted copy is made a piece at a time, never as one array.
+ */
+export function bleepPiece(piece: Int16Array, offset: number, total: number, spans: readonly { start: number; end: number }[], options: BleepOptions = {}): void {
   const rate = options.sampleRate ?? 16000;
   const frequency = options.frequency ?? 1000;
   const amplitude = options.amplitude ?? 0.3;
   if (!(rate > 0) || !(frequency > 0 && frequency < rate / 2) || !(amplitude >= 0 && amplitude <= 1)) {
     throw new EarshotError('invalid_request', `Invalid bleep settings: sampleRate ${rate}, frequency ${frequency} (below half the rate), amplitude ${amplitude} (0..1).`);
   }
-  const out = Int16Array.from(pcm);
+  const end = offset + piece.length;
   for (const span of spans) {
-    const [from, to] = spanSamples(span, rate, pcm.length);
-    for (let i = from; i < to; i++) out[i] = toneSample(i - from, rate, frequency, amplitude);
+    const [from, to] = spanSamples(span, rate, total);
+    for (let i = Math.max(from, offset); i < Math.min(to, end); i++) piece[i - offset] = toneSample(i - from, rate, frequency, amplitude);
   }
-  return out;
 }
 
 /** The sample range [from, to) a span in ms covers: whole samples touching the span. */

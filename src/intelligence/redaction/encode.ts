@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { EarshotError } from '../../errors.js';
 import { spawnError } from '../../audio/ffmpeg.js';
 
@@ -34,7 +35,7 @@ export interface Mp3Options {
  * MP3 through ffmpeg over pipes (PCM in on stdin, MP3 out on stdout), so the redacted copy is
  * never written to disk: it is PII-free, but the original it was made from is not.
  */
-export function encodeMp3(pcm: Int16Array, options: Mp3Options = {}): Promise<Buffer> {
+export function encodeMp3(pcm: Int16Array | Iterable<Int16Array>, options: Mp3Options = {}): Promise<Buffer> {
   const ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
   const args = [
     '-hide_banner', '-nostats', '-loglevel', 'error',
@@ -62,11 +63,48 @@ export function encodeMp3(pcm: Int16Array, options: Mp3Options = {}): Promise<Bu
       if (code === 0) resolve(Buffer.concat(out));
       else fail(new EarshotError('redacted_audio_failed', `ffmpeg could not encode the redacted audio as MP3 (${signal ?? `exit code ${code}`}): ${log.trim() || 'no message'}.`));
     });
-    child.stdin.end(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.length * 2));
+    void feedPieces(child.stdin, pcm instanceof Int16Array ? [pcm] : pcm);
   });
 }
 
 /** The redacted copy in the format `redact_pii_audio_quality` asks for (AssemblyAI's default is mp3). */
 export function encodeRedactedAudio(pcm: Int16Array, format: 'mp3' | 'wav' = 'mp3', sampleRate = 16000): Promise<Buffer> {
-  return format === 'wav' ? Promise.resolve(encodeWav(pcm, sampleRate)) : encodeMp3(pcm, { sampleRate });
+  return encodePieces([pcm], pcm.length, format, sampleRate);
+}
+
+/**
+ * The same from the audio in pieces (`total` samples in all), so a long file is never one
+ * array: WAV is filled into its final buffer piece by piece, MP3 fed to ffmpeg as it drains.
+ */
+export async function encodePieces(pieces: Iterable<Int16Array>, total: number, format: 'mp3' | 'wav' = 'mp3', sampleRate = 16000): Promise<Buffer> {
+  if (format === 'mp3') return encodeMp3(pieces, { sampleRate });
+  const wav = Buffer.allocUnsafe(44 + total * 2);
+  encodeWav(new Int16Array(0), sampleRate).copy(wav);
+  wav.writeUInt32LE(36 + total * 2, 4);
+  wav.writeUInt32LE(total * 2, 40);
+  let at = 44;
+  for (const piece of pieces) {
+    at += Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).copy(wav, at);
+  }
+  if (at !== wav.length) throw new Error(`encodePieces: got ${(at - 44) / 2} samples, expected ${total}`);
+  return wav;
+}
+
+/** Writes each piece as the pipe drains, so only one piece at a time waits in memory. */
+async function feedPieces(stdin: Writable, pieces: Iterable<Int16Array>): Promise<void> {
+  for (const piece of pieces) {
+    if (stdin.destroyed) return;
+    if (!stdin.write(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength))) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          stdin.off('drain', done);
+          stdin.off('close', done);
+          resolve();
+        };
+        stdin.on('drain', done);
+        stdin.on('close', done);
+      });
+    }
+  }
+  stdin.end();
 }
