@@ -18,7 +18,9 @@ interface AjvIssue {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, message } = describe(error);
-    if (status >= 500) request.log.error({ err: error }, `${request.method} ${request.routeOptions.url ?? request.url} failed`);
+    // A full budget is the server protecting itself, not a fault: no stack in the log.
+    if (isEarshotError(error) && error.retryAfterSeconds !== undefined) request.log.warn({ status, code: error.code }, message);
+    else if (status >= 500) request.log.error({ err: error }, `${request.method} ${request.routeOptions.url ?? request.url} failed`);
     else request.log.info({ status, code: error.code }, message);
     if (isEarshotError(error) && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.code(status).type('application/json; charset=utf-8').send({ error: message });

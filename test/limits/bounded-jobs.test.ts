@@ -24,7 +24,7 @@ before(async () => {
 after(() => server?.close());
 
 async function upload(s: TestServer, bytes: Buffer): Promise<string> {
-  const reply = await s.call('POST', '/v2/upload', { raw: bytes, headers: { 'content-type': 'application/octet-stream' } });
+  const reply = await s.call('POST', '/v2/upload', { raw: Uint8Array.from(bytes), headers: { 'content-type': 'application/octet-stream' } });
   assert.equal(reply.status, 200, reply.text);
   return reply.json.upload_url;
 }
@@ -39,7 +39,7 @@ test('a transcript of a decoding bomb ends in error naming the limit and its set
 
 test('/v1/audio/transcriptions answers a decoding bomb with 413 audio_too_long', async () => {
   const form = new FormData();
-  form.append('file', new Blob([bomb]), 'silence.flac');
+  form.append('file', new Blob([Uint8Array.from(bomb)]), 'silence.flac');
   form.append('model', 'whisper-1');
   const response = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${server.keyA}` }, body: form });
   const body = (await response.json()) as { error: { code: string; message: string } };

@@ -88,7 +88,8 @@ export function toOpenAiError(error: unknown, limits: { maxUploadBytes?: number 
 export function installOpenAiErrorHandler(app: FastifyInstance, limits: { maxUploadBytes?: number }): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toOpenAiError(error, limits);
-    if (status >= 500) request.log.error({ err: error }, `${request.method} ${request.routeOptions.url ?? request.url} failed`);
+    if (isEarshotError(error) && error.retryAfterSeconds !== undefined) request.log.warn({ status, code: body.error.code }, body.error.message);
+    else if (status >= 500) request.log.error({ err: error }, `${request.method} ${request.routeOptions.url ?? request.url} failed`);
     else request.log.info({ status, code: body.error.code }, body.error.message);
     if (isEarshotError(error) && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.code(status).type('application/json; charset=utf-8').send(body);

@@ -21,10 +21,19 @@ import { UploadResponse } from '../schemas/transcript.js';
 export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   // Scoped to this plugin: elsewhere JSON stays the only body type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', async (request: FastifyRequest, payload: IncomingMessage): Promise<ReceivedUpload> => {
+  app.addContentTypeParser('*', async (request: FastifyRequest, payload: IncomingMessage): Promise<ReceivedUpload | RefusedUpload> => {
     const declared = declaredLength(request.headers['content-length']);
-    if (declared !== undefined && declared > deps.maxUploadBytes) throw tooLarge(deps.maxUploadBytes, `it is ${formatBytes(declared)}`);
-    const held = deps.budget.reserve(declared ?? 0);
+    let held: Reservation;
+    try {
+      if (declared !== undefined && declared > deps.maxUploadBytes) throw tooLarge(deps.maxUploadBytes, `it is ${formatBytes(declared)}`);
+      held = deps.budget.reserve(declared ?? 0);
+    } catch (err) {
+      // Refused before a byte is kept: the rest of the body is read and dropped as it arrives, and
+      // the handler answers (a parser error would close the connection, and a client still
+      // sending would see a broken pipe instead of the answer).
+      payload.resume();
+      return { refused: err };
+    }
     try {
       const bytes = await receiveAudio(overLimit(payload, deps.maxUploadBytes), held, declared);
       return { bytes, held };
@@ -36,7 +45,7 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
 
   // A body received but never handed to the vault (refused, or the handler failed) gives its bytes back.
   app.addHook('onResponse', async (request, reply) => {
-    if (reply.statusCode !== 200) (request.body as ReceivedUpload | undefined)?.held?.release();
+    if (reply.statusCode !== 200) (request.body as Partial<ReceivedUpload> | undefined)?.held?.release();
   });
 
   app.post(
@@ -57,7 +66,9 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const body = request.body as ReceivedUpload | undefined;
+      const received = request.body as ReceivedUpload | RefusedUpload | undefined;
+      if (received && 'refused' in received) throw received.refused;
+      const body = received;
       if (!body || body.bytes.length === 0) {
         body?.held.release();
         throw new EarshotError('audio_empty', 'The upload is empty: send the audio file as the request body.');
@@ -88,6 +99,11 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
 interface ReceivedUpload {
   bytes: Buffer;
   held: Reservation;
+}
+
+/** Refused before its body was read (over the per-upload limit, or the budget is full). */
+interface RefusedUpload {
+  refused: unknown;
 }
 
 /** The body's chunks, failing `audio_too_large` once they pass the per-upload limit (a body sent without content-length). */
