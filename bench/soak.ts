@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/soak.ts [--minutes 60] [--sample-seconds 60] [--out bench/soak-report.html]`
+ * `node --import tsx bench/soak.ts [--minutes 60] [--sample-seconds 60] [--out bench/out/soak-report.html]`
  * (issue 15, not part of the test run): steady mixed load against a real `earshot serve` process,
  * started here with the operator's settings from the environment:
  *   - uploads: a LibriVox clip uploaded, transcribed (punctuation, speakers, PII redaction with
@@ -10,13 +10,13 @@
  * /metrics) and the latencies of the period are recorded; the end writes an HTML report with
  * inline SVG plots. The targets: memory flat after warm-up, handles flat, zero errors.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { loadavg } from 'node:os';
 import WebSocket from 'ws';
 import { librivoxClips } from '../test/helpers/librivox.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { wavSamples } from './speech-file.js';
-import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
@@ -25,7 +25,7 @@ const flag = (name: string, fallback: string): string => {
 };
 const minutes = Number(flag('minutes', '60'));
 const sampleSeconds = Number(flag('sample-seconds', '60'));
-const out = flag('out', 'bench/soak-report.html');
+const out = flag('out', 'bench/out/soak-report.html');
 const RATE = 16000;
 const CHUNK_MS = 50;
 
@@ -202,6 +202,7 @@ ${errors.length ? `<h2>Errors</h2><pre>${errors.slice(0, 200).join('\n').replace
 }
 
 const settings = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('EARSHOT_')) as Array<[string, string]>);
+mkdirSync(dirname(out), { recursive: true });
 const server = await startServerProcess();
 console.log(`soak: ${minutes} min against ${server.url} (pid ${server.pid}), sampling every ${sampleSeconds} s`);
 const started = performance.now();

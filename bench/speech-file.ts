@@ -20,11 +20,11 @@ export function wavSamples(path: string): Int16Array {
 
 /**
  * Long-form speech for memory and speed benchmarks: the LibriVox clips repeated with a second of
- * silence between them until `minutes` is reached, encoded to MP3 in memory (as a podcast is).
+ * silence (`gapSeconds`) between them until `minutes` is reached, encoded to MP3 in memory (as a podcast is).
  */
-export async function longSpeechMp3(minutes: number): Promise<Buffer> {
+export async function longSpeechMp3(minutes: number, gapSeconds = 1): Promise<Buffer> {
   const clips = librivoxClips().map((c) => wavSamples(c.path));
-  const gap = new Int16Array(16000);
+  const gap = new Int16Array(16000 * gapSeconds);
   const target = minutes * 60 * 16000;
   const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-f', 's16le', '-ar', '16000', '-ac', '1', '-i', 'pipe:0', '-b:a', '64k', '-f', 'mp3', 'pipe:1']);
   const out: Buffer[] = [];

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAudioToPcm } from '../../src/audio/decode.js';
 import { isEarshotError } from '../../src/errors.js';
-import { bleepAudio, spanSamples, toneSample } from '../../src/intelligence/redaction/bleep.js';
-import { encodeMp3, encodeRedactedAudio, encodeWav } from '../../src/intelligence/redaction/encode.js';
+import { bleepAudio, bleepPiece, spanSamples, toneSample } from '../../src/intelligence/redaction/bleep.js';
+import { encodeMp3, encodePieces, encodeRedactedAudio, encodeWav } from '../../src/intelligence/redaction/encode.js';
 
 const RATE = 16000;
 /** Two seconds of a low hum standing in for speech, so "unchanged" is checked on non-zero samples. */
@@ -64,4 +64,20 @@ test('MP3 over pipes: decodes back to the same length with the tone where the sp
 
 test('MP3: a missing ffmpeg is ffmpeg_missing', async () => {
   await assert.rejects(encodeMp3(original, { ffmpegPath: '/nonexistent/ffmpeg' }), (e) => isEarshotError(e, 'ffmpeg_missing'));
+});
+
+test('bleep and encode piece by piece: the same samples and the same WAV as the whole array at once', async () => {
+  const whole = bleepAudio(original, spans);
+  // Pieces of 0.3 s: span edges fall inside pieces and across their borders.
+  const size = 4800;
+  const pieces: Int16Array[] = [];
+  for (let offset = 0; offset < original.length; offset += size) {
+    const piece = original.slice(offset, offset + size);
+    bleepPiece(piece, offset, original.length, spans);
+    pieces.push(piece);
+  }
+  assert.deepEqual(Int16Array.from(pieces.flatMap((p) => [...p])), whole);
+  assert.deepEqual(await encodePieces(pieces, original.length, 'wav'), encodeWav(whole));
+  const mp3 = await encodePieces(pieces, original.length, 'mp3');
+  assert.ok(Math.abs((await decodeAudioToPcm(mp3)).length - original.length) < 0.1 * RATE);
 });

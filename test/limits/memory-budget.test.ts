@@ -2,14 +2,17 @@
  * Issue 15 item 2 against a real `earshot serve` process with a small budget set by environment:
  * 20 large uploads at once are admitted only as far as the budget goes (the rest answered 413 or
  * 503 with retry-after, before their bodies are buffered), the server's memory stays under the
- * budget plus a margin, every admitted upload transcribes, and /v1 shares the same budget.
+ * budget plus a margin, every admitted upload transcribes, and /v1 shares the same budget; an
+ * audio_url download waits for room rather than failing.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { SHARED_AUDIO_DIR } from '../helpers/librivox.js';
+import { fileServer, startTestServer } from '../helpers/earshot-server.js';
 import { startServerProcess } from '../helpers/server-process.js';
 
 const MiB = 1024 * 1024;
@@ -108,6 +111,33 @@ test('20 parallel large uploads against a small budget: memory stays bounded, th
     console.log(server.output());
     throw err;
   } finally {
+    await server.close();
+  }
+});
+
+test('an audio_url download waits for room in the budget, then completes', async () => {
+  const big = await largeSpeechFile();
+  const jfk = readFileSync(join(SHARED_AUDIO_DIR, 'jfk.wav'));
+  // Room for the upload, not for the upload and the download together.
+  const server = await startTestServer({ maxUploadMemoryBytes: big.length + jfk.length - 1, concurrency: 2, allowPrivateUrls: true });
+  const files = await fileServer({ '/jfk.wav': jfk });
+  try {
+    const up = await server.call('POST', '/v2/upload', { raw: Uint8Array.from(big), headers: { 'content-type': 'application/octet-stream' } });
+    assert.equal(up.status, 200, up.text);
+    const fetched = await server.call('POST', '/v2/transcript', { body: { audio_url: `${files.origin}/jfk.wav` } });
+    // The download has asked for the file, and waits with its size declared but no room for it.
+    while (files.requests.length === 0) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal((await server.call('GET', `/v2/transcript/${fetched.json.id}`)).json.status, 'processing');
+    // The upload's job ends and lets go of its bytes: the download goes on.
+    const uploaded = await server.call('POST', '/v2/transcript', { body: { audio_url: up.json.upload_url } });
+    for (const id of [uploaded.json.id, fetched.json.id]) {
+      const done = await server.waitFor(id, undefined, 300_000);
+      assert.equal(done.status, 'completed', done.error);
+      assert.match(done.text, /fellow americans/i);
+    }
+  } finally {
+    await files.close();
     await server.close();
   }
 });
