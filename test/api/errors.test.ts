@@ -177,7 +177,7 @@ describe('API errors', () => {
     assert.ok(wav.length > 200_000);
     const big = await s.call('POST', '/v2/upload', { raw: wav, headers: { 'content-type': 'application/octet-stream' } });
     assert.equal(big.status, 413);
-    assert.match(big.json.error, /larger than this server accepts/);
+    assert.match(big.json.error, /over the 195 KiB limit for one file \(it is 344 KiB; .*EARSHOT_MAX_UPLOAD_BYTES/);
     const empty = await s.call('POST', '/v2/upload', { raw: Buffer.alloc(0), headers: { 'content-type': 'application/octet-stream' } });
     assert.equal(empty.status, 400);
     const noType = await s.call('POST', '/v2/upload', { raw: Buffer.from('some bytes') });

@@ -118,9 +118,11 @@ async function v1Routes(v1: FastifyInstance, deps: OpenAiRouteOptions): Promise<
       let held: Reservation | undefined;
       try {
         const declared = declaredLength(request.headers['content-length']);
-        const reserved = deps.budget.reserve(Math.min(declared ?? 0, deps.maxUploadBytes));
+        const expected = Math.min(declared ?? 0, deps.maxUploadBytes);
+        const reserved = deps.budget.reserve(expected);
         held = reserved;
-        const form = await readTranscriptionForm(request.parts(), (file) => receiveAudio(file, reserved));
+        // The file lands in one buffer of the form's length (a little more than the file).
+        const form = await readTranscriptionForm(request.parts(), (file) => receiveAudio(file, reserved, expected));
         const engine = await models.engineFor(form.model);
         return await transcribe(request, reply, form, engine, reserved);
       } finally {

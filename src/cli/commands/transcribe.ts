@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { loadConfig } from '../../app/config.js';
 import { isRemoteSource, loadAudioSource } from '../../audio/source.js';
 import { DEFAULT_ENGINE, EngineCache } from '../../engines/registry.js';
 import { vocabularyFromRequest } from '../../engines/vocabulary/vocabulary.js';
@@ -74,6 +75,8 @@ export function registerTranscribeCommand(program: Command): void {
         });
         let started = false;
         const vocabulary = vocabularyFromRequest({ word_boost: flags.wordBoost, boost_param: flags.boostParam });
+        // The same longest-audio setting as the server's, so a decoding bomb stops here too.
+        const { maxAudioSeconds } = loadConfig();
         const onProgress = ({ processedMs, durationMs }: TranscribeProgress) => {
           if (!durationMs) return;
           if (!started) progress.start(Math.round(durationMs / 1000), 'transcribe (s)');
@@ -82,8 +85,8 @@ export function registerTranscribeCommand(program: Command): void {
         };
         // Channels apart: each channel's progress is reported as it goes, so the bar follows the slowest.
         const result = wantsChannels(options)
-          ? await runFeatureStages(await recogniseChannels(audio, engine, { vocabulary, onProgress }), stages)
-          : ((await transcribeAudio(audio, engine, { taps, stages, vocabulary, onProgress })).extras[FEATURES_OUTPUT] as FeatureResult);
+          ? await runFeatureStages(await recogniseChannels(audio, engine, { vocabulary, onProgress, maxAudioSeconds }), stages)
+          : ((await transcribeAudio(audio, engine, { taps, stages, vocabulary, onProgress, maxAudioSeconds })).extras[FEATURES_OUTPUT] as FeatureResult);
         progress.stop();
         const rendered = renderTranscript(result, flags.format, { audioUrl: isRemoteSource(source) ? source : '', options });
         if (flags.output) await writeFile(flags.output, rendered);
