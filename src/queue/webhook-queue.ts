@@ -69,7 +69,13 @@ export class QueuedWebhooks implements WebhookNotifier {
     const { transcriptId, status } = job.data;
     const row = await store.getJob(transcriptId);
     if (!row?.webhookUrl) return;
-    const target = { url: row.webhookUrl, authHeaderName: row.webhookAuthHeaderName, authHeaderValue: row.webhookAuthHeaderValue };
+    const target = {
+      url: row.webhookUrl,
+      authHeaderName: row.webhookAuthHeaderName,
+      authHeaderValue: row.webhookAuthHeaderValue,
+      // Read at each attempt, so a rotation applies to the next retry (the worker needs no env for it).
+      secret: await store.projectWebhookSecret(row.projectId),
+    };
     const result = await sender.attempt(transcriptId, status, target);
     // attemptsStarted also counts a start whose worker died mid-attempt: the log numbers every POST.
     await store.appendWebhookDelivery({ transcriptId, attempt: job.attemptsStarted, url: target.url, ...result, at: new Date() });

@@ -16,6 +16,7 @@ import * as transcripts from './transcripts.js';
 import * as voices from './voices.js';
 import * as deliveries from './webhook-deliveries.js';
 import * as outbox from './webhook-outbox.js';
+import * as webhookSecrets from './webhook-secrets.js';
 import type {
   ClaimInterruptedOptions,
   NewTranscript,
@@ -123,6 +124,13 @@ export class KyselyStore implements Store {
   }
   listWebhookDeliveries(transcriptId: string) {
     return deliveries.listWebhookDeliveries(this.#ctx, transcriptId);
+  }
+
+  rotateProjectWebhookSecret(projectId: string) {
+    return webhookSecrets.rotateProjectWebhookSecret(this.#ctx, projectId);
+  }
+  projectWebhookSecret(projectId: string) {
+    return webhookSecrets.projectWebhookSecret(this.#ctx, projectId);
   }
 
   enqueueWebhook(transcriptId: string, status: string) {

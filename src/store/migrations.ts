@@ -18,6 +18,7 @@ export function migrations(backend: Backend, cipher?: FieldCipher): Record<strin
     '0001_initial': initial(backend),
     '0002_sealed_webhooks_and_outbox': sealedWebhooksAndOutbox(backend, cipher),
     '0003_voices': voices(backend),
+    '0004_project_webhook_secrets': projectWebhookSecrets(backend),
   };
 }
 
@@ -121,6 +122,18 @@ function voices(backend: Backend): Migration {
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('voices').execute();
+    },
+  };
+}
+
+/** Issue 15 item 5: a project's own webhook signing secret, sealed; null = the installation's. */
+function projectWebhookSecrets(backend: Backend): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('projects').addColumn('webhook_secret', backend.types.binary).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('projects').dropColumn('webhook_secret').execute();
     },
   };
 }

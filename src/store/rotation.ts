@@ -2,9 +2,10 @@ import type { StoreContext } from './context.js';
 import { resealAll, selectForUpdate } from './transcript-rows.js';
 import type { RotationOptions, RotationResult } from './types.js';
 import { rotateVoices } from './voices.js';
+import { rotateWebhookSecrets } from './webhook-secrets.js';
 
 /**
- * Re-seals every row (transcripts, then enrolled voices) whose key is not the current one, in small transactions so the API keeps
+ * Re-seals every row (transcripts, then enrolled voices and project webhook secrets) whose key is not the current one, in small transactions so the API keeps
  * working meanwhile. Once it returns, the old keys can be removed from the keyring. A row sealed
  * with a key that is no longer configured stops the run with an error naming that key.
  */
@@ -28,7 +29,10 @@ export async function rotateEncryption(ctx: StoreContext, options: RotationOptio
       .orderBy('seq')
       .limit(batchSize)
       .execute();
-    if (batch.length === 0) return { rotated: rotated + (await rotateVoices(ctx, batchSize)), currentKeyId: current };
+    if (batch.length === 0) {
+      const others = (await rotateVoices(ctx, batchSize)) + (await rotateWebhookSecrets(ctx));
+      return { rotated: rotated + others, currentKeyId: current };
+    }
     options.onProgress?.(rotated, Math.max(total, rotated));
     for (const { id } of batch) {
       rotated += await ctx.db.transaction().execute(async (trx) => {

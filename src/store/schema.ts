@@ -16,6 +16,8 @@ export interface ProjectsTable {
   id: string;
   name: string;
   created_at: Timestamp;
+  /** Signs this project's webhooks when set (POST /v2/webhook-secret); sealed, null until then. */
+  webhook_secret: ColumnType<Sealed, Sealed | undefined, Sealed>;
 }
 
 export interface ApiKeysTable {

@@ -78,6 +78,12 @@ export interface Store {
   appendWebhookDelivery(entry: NewWebhookDelivery): Promise<WebhookDelivery>;
   listWebhookDeliveries(transcriptId: string): Promise<WebhookDelivery[]>;
 
+  // per-project webhook signing secrets (issue 15 item 5), sealed at rest
+  /** A fresh secret replacing the project's old one; returned here only, never readable through the API. */
+  rotateProjectWebhookSecret(projectId: string): Promise<{ secret: string; created: string }>;
+  /** For deliveries: the project's secret, or null to sign with the installation's. */
+  projectWebhookSecret(projectId: string): Promise<string | null>;
+
   // the webhook outbox of embedded mode (src/webhooks/outbox.ts)
   enqueueWebhook(transcriptId: string, status: string): Promise<void>;
   claimDueWebhooks(limit: number, leaseMs: number): Promise<OutboxEntry[]>;

@@ -84,7 +84,13 @@ export class OutboxWebhooks implements WebhookNotifier {
     const { store, sender, maxAttempts } = this.options;
     const job = await store.getJob(entry.transcriptId);
     if (!job?.webhookUrl) return store.settleWebhook(entry.seq, null);
-    const target = { url: job.webhookUrl, authHeaderName: job.webhookAuthHeaderName, authHeaderValue: job.webhookAuthHeaderValue };
+    const target = {
+      url: job.webhookUrl,
+      authHeaderName: job.webhookAuthHeaderName,
+      authHeaderValue: job.webhookAuthHeaderValue,
+      // Read at each attempt, so a rotation applies to the next retry (the worker needs no env for it).
+      secret: await store.projectWebhookSecret(job.projectId),
+    };
     const result = await sender.attempt(entry.transcriptId, entry.status, target);
     await this.options.onAttempt?.(entry.transcriptId, { attempt: entry.attempt, url: target.url, ...result, at: new Date() });
     const done = result.error === null || entry.attempt >= maxAttempts;

@@ -8,6 +8,8 @@ export interface WebhookTarget {
   url: string;
   authHeaderName?: string | null;
   authHeaderValue?: string | null;
+  /** The project's own signing secret (POST /v2/webhook-secret); else the installation's signs. */
+  secret?: string | null;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface DeliveryAttempt {
 }
 
 export interface WebhookSenderOptions {
+  /** The installation's secret, for projects without their own. */
   secret: string;
   /** Attempts in all, the first included. */
   maxAttempts?: number;
@@ -112,7 +115,7 @@ export class WebhookSender implements WebhookNotifier {
       'content-type': 'application/json',
       'content-length': String(Buffer.byteLength(body)),
       'user-agent': 'earshot-webhooks',
-      [SIGNATURE_HEADER]: signWebhook(this.options.secret, body, Math.floor(Date.now() / 1000)),
+      [SIGNATURE_HEADER]: signWebhook(target.secret ?? this.options.secret, body, Math.floor(Date.now() / 1000)),
     };
     if (target.authHeaderName && target.authHeaderValue) headers[target.authHeaderName] = target.authHeaderValue;
     const client = url.protocol === 'https:' ? https : http;

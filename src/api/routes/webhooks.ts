@@ -5,10 +5,11 @@ import { projectOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { renderDeliveries } from '../render.js';
 import { apiKeySecurity, commonErrors, TranscriptIdParams } from '../schemas/common.js';
-import { WebhookDeliveriesResponse } from '../schemas/exports.js';
+import { WebhookDeliveriesResponse, WebhookSecretResponse } from '../schemas/exports.js';
 
 /**
- * GET /v2/transcript/:id/webhooks: every attempt to deliver the transcript's webhook (issue 4,
+ * POST /v2/webhook-secret (issue 15 item 5): a new signing secret for this project's webhooks,
+ * shown in this answer only; calling again rotates it. GET /v2/transcript/:id/webhooks: every attempt to deliver the transcript's webhook (issue 4,
  * "a delivery log the API can show"). Earshot's own endpoint; AssemblyAI shows only the last
  * status code (`webhook_status_code`, which the transcript carries too).
  */
@@ -29,6 +30,23 @@ export const webhookRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
       const record = await deps.store.getTranscript(projectOf(request), id);
       if (!record) throw new EarshotError('not_found', `Transcript ${id} not found.`);
       return renderDeliveries(record, await deps.store.listWebhookDeliveries(id));
+    },
+  );
+
+  app.post(
+    '/v2/webhook-secret',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "New signing secret for this project's webhooks, shown once; replaces the previous one",
+        security: apiKeySecurity,
+        response: { 200: WebhookSecretResponse, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const { secret, created } = await deps.store.rotateProjectWebhookSecret(projectOf(request));
+      void reply.header('cache-control', 'no-store');
+      return { webhook_secret: secret, created };
     },
   );
 };

@@ -59,3 +59,10 @@ export const RedactedAudioResponse = Type.Object({
   status: Type.Literal('redacted_audio_ready'),
   redacted_audio_url: Type.String({ description: 'Plain download URL of the MP3; expires an hour after the job' }),
 });
+
+export const WebhookSecretResponse = Type.Object({
+  webhook_secret: Type.String({
+    description: "HMAC-SHA256 key for this project's x-earshot-signature headers (docs/security.md); shown only here, store it now",
+  }),
+  created: Type.String(),
+});
