@@ -42,7 +42,7 @@ export const ERRORS = {
   unauthorized: { status: 401, closeCode: 4001, retryable: false, description: 'Missing or invalid API key.' },
   forbidden: { status: 403, closeCode: 4001, retryable: false, description: 'The API key is valid but may not use this endpoint: admin endpoints take only the keys listed in EARSHOT_ADMIN_KEYS.' },
   not_found: { status: 404, closeCode: 4404, retryable: false, description: 'The resource does not exist or belongs to another project.' },
-  quota_exceeded: { status: 429, closeCode: 4029, retryable: true, description: 'The project is at one of its quotas (queued or processing transcripts, concurrent /v1 requests; docs/limits.md); retry after `retry-after` seconds.' },
+  quota_exceeded: { status: 429, closeCode: 4029, retryable: true, description: 'The project is at one of its quotas (queued or processing transcripts, uploaded bytes held, concurrent /v1 requests; docs/limits.md); retry after `retry-after` seconds.' },
   rate_limited: { status: 429, closeCode: 4029, retryable: true, description: 'The project sent more requests this minute than EARSHOT_QUOTA_REQUESTS_PER_MINUTE allows; retry after `retry-after` seconds.' },
   job_deadline_exceeded: { status: 504, closeCode: 1011, retryable: true, description: 'A transcript job ran past its deadline (EARSHOT_JOB_SECONDS_PER_AUDIO_SECOND times its audio length, plus EARSHOT_JOB_MIN_SECONDS).' },
   memory_budget_full: { status: 503, closeCode: 1013, retryable: true, description: 'Uploads and downloads in flight already hold the memory the server gives them (EARSHOT_MAX_UPLOAD_MEMORY_BYTES); retry after the retry-after header\'s seconds.' },

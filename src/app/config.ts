@@ -114,6 +114,8 @@ export interface ProjectQuotas {
   openaiRequests: number;
   /** Requests per minute to /v1, /v2 and /v3/token (shared through Redis when scale-out is on). */
   requestsPerMinute: number;
+  /** Bytes of uploads a project holds at once, waiting for or used by its transcripts. */
+  uploadBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -186,6 +188,8 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
       queuedJobs: num('EARSHOT_QUOTA_QUEUED_JOBS', 1000, 0),
       openaiRequests: num('EARSHOT_QUOTA_OPENAI_REQUESTS', 8, 0),
       requestsPerMinute: num('EARSHOT_QUOTA_REQUESTS_PER_MINUTE', 6000, 0),
+      // Half the default memory budget: one project cannot hold every tenant's room for uploads.
+      uploadBytes: num('EARSHOT_QUOTA_UPLOAD_BYTES', 1024 * MiB, 0),
     },
   };
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

@@ -41,6 +41,8 @@ export interface AudioVault {
   /** The bytes of an upload, or undefined when it is unknown, expired or another project's. */
   get(owner: string, id: string): Buffer | undefined | Promise<Buffer | undefined>;
   drop(id: string): void | Promise<void>;
+  /** Bytes of the owner's uploads still held (not expired, not dropped): its upload quota's count. */
+  heldBytes(owner: string): number | Promise<number>;
 }
 
 /**
@@ -104,6 +106,13 @@ export class UploadVault implements AudioVault {
     this.entries.delete(id);
     this.totalBytes -= entry.bytes.length;
     entry.held.release();
+  }
+
+  heldBytes(owner: string): number {
+    this.sweep();
+    let bytes = 0;
+    for (const entry of this.entries.values()) if (entry.owner === owner) bytes += entry.bytes.length;
+    return bytes;
   }
 
   get size(): { uploads: number; bytes: number } {

@@ -36,7 +36,16 @@ export class RedisUploadVault implements AudioVault, UploadLeasing {
     try {
       const id = randomUUID();
       const sealed = this.options.cipher.seal(bytes, ref(owner, id));
-      await inRedis(() => this.options.redis.multi().hset(this.key(id), 'owner', owner, 'audio', sealed).pexpire(this.key(id), this.options.ttlMs).exec());
+      await inRedis(() =>
+        this.options.redis
+          .multi()
+          .hset(this.key(id), 'owner', owner, 'audio', sealed)
+          .pexpire(this.key(id), this.options.ttlMs)
+          // The project's ledger: upload id → size, lasting as long as a queued job may hold an upload.
+          .hset(this.heldKey(owner), id, bytes.length)
+          .pexpire(this.heldKey(owner), this.options.holdMs, 'GT')
+          .exec(),
+      );
       return id;
     } finally {
       options.held?.release();
@@ -53,6 +62,14 @@ export class RedisUploadVault implements AudioVault, UploadLeasing {
     await inRedis(() => this.options.redis.del(this.key(id), `${this.key(id)}:leases`, `${this.key(id)}:released`));
   }
 
+  /**
+   * Counted from the project's ledger, forgetting uploads whose key is gone (expired, dropped or
+   * released), so expiry needs no bookkeeping of its own.
+   */
+  async heldBytes(owner: string): Promise<number> {
+    return Number(await inRedis(() => this.options.redis.eval(HELD_BYTES, 1, this.heldKey(owner), `${this.options.prefix}:upload:`)));
+  }
+
   async acquire(uploadId: string): Promise<void> {
     const key = this.key(uploadId);
     const hold = this.options.holdMs;
@@ -63,6 +80,10 @@ export class RedisUploadVault implements AudioVault, UploadLeasing {
   async release(uploadId: string, transcriptId?: string): Promise<void> {
     const key = this.key(uploadId);
     await inRedis(() => this.options.redis.eval(RELEASE, 3, key, `${key}:leases`, `${key}:released`, transcriptId ?? '', this.options.holdMs));
+  }
+
+  private heldKey(owner: string): string {
+    return `${this.options.prefix}:upload-bytes:${owner}`;
   }
 
   private key(id: string): string {
@@ -79,6 +100,19 @@ end
 local left = redis.call('DECR', KEYS[2])
 if left <= 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
 return left
+`;
+
+const HELD_BYTES = `
+local ledger = redis.call('HGETALL', KEYS[1])
+local total = 0
+for i = 1, #ledger, 2 do
+  if redis.call('EXISTS', ARGV[1] .. ledger[i]) == 1 then
+    total = total + tonumber(ledger[i + 1])
+  else
+    redis.call('HDEL', KEYS[1], ledger[i])
+  end
+end
+return total
 `;
 
 function ref(owner: string, id: string): FieldRef {

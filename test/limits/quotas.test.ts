@@ -4,6 +4,7 @@
  * naming the quota; another project is not affected.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
@@ -32,6 +33,25 @@ describe('per-project quotas', () => {
     const v1 = await s.call('GET', '/v1/models', { headers: { authorization: `Bearer ${s.keyA}` }, key: null });
     assert.equal(v1.status, 429, '/v1 shares the count');
     assert.equal(v1.json.error.type, 'rate_limit_error');
+  });
+
+  test('uploaded bytes held: past the quota a project gets 429 until its transcript lets an upload go; another project still uploads', async () => {
+    const audio = await readFile(new URL('../../../shared/audio/jfk.wav', import.meta.url));
+    const s = await startTestServer({ quotas: quotasOf({ uploadBytes: Math.round(audio.length * 1.5) }) });
+    servers.push(s);
+    const upload = (key: string) => s.call('POST', '/v2/upload', { key, raw: audio, headers: { 'content-type': 'application/octet-stream' } });
+    const first = await upload(s.keyA);
+    assert.equal(first.status, 200, first.text);
+    const refused = await upload(s.keyA);
+    assert.equal(refused.status, 429, refused.text);
+    assert.match(refused.json.error, /EARSHOT_QUOTA_UPLOAD_BYTES/);
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    assert.equal((await upload(s.keyB)).status, 200, 'another project has its own quota');
+
+    const job = await s.call('POST', '/v2/transcript', { body: { audio_url: first.json.upload_url } });
+    assert.equal(job.status, 200, job.text);
+    assert.equal((await s.waitFor(job.json.id)).status, 'completed');
+    assert.equal((await upload(s.keyA)).status, 200, 'a finished transcript gives its upload bytes back');
   });
 
   test('queued transcripts: past the quota a project gets 429; another project still submits', async () => {

@@ -74,6 +74,24 @@ test('an upload goes when the last job using it is released, and each transcript
   });
 });
 
+test("a project's held upload bytes count what is still stored: released, dropped and expired uploads leave the count", async (t) => {
+  await withRedis(t, async (redis, prefix) => {
+    const uploads = vault(redis, prefix);
+    const first = await uploads.put('p', Buffer.alloc(1000));
+    const second = await uploads.put('p', Buffer.alloc(300));
+    await uploads.put('other', Buffer.alloc(50));
+    assert.equal(await uploads.heldBytes('p'), 1300);
+    assert.equal(await uploads.heldBytes('other'), 50, 'each project has its own count');
+
+    await uploads.acquire(first);
+    await uploads.release(first, 'transcript-1');
+    assert.equal(await uploads.heldBytes('p'), 300, 'a released upload is no longer held');
+    await redis.del(`${prefix}:upload:${second}`); // what expiry does
+    assert.equal(await uploads.heldBytes('p'), 0, 'an expired upload is no longer held');
+    assert.equal(await redis.hlen(`${prefix}:upload-bytes:p`), 0, 'and the ledger forgets it');
+  });
+});
+
 test('submitting a transcript twice queues one job', async (t) => {
   await withRedis(t, async (redis, prefix, url) => {
     const queue = new BullmqQueue({

@@ -26,6 +26,7 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
     let held: Reservation;
     try {
       if (declared !== undefined && declared > deps.maxUploadBytes) throw tooLarge(deps.maxUploadBytes, `it is ${formatBytes(declared)}`);
+      await checkHeldUploads(deps, projectOf(request), declared ?? 0);
       held = deps.budget.reserve(declared ?? 0);
     } catch (err) {
       // Refused before a byte is kept: the rest of the body is read and dropped as it arrives, and
@@ -73,6 +74,7 @@ export const uploadRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
         body?.held.release();
         throw new EarshotError('audio_empty', 'The upload is empty: send the audio file as the request body.');
       }
+      await checkHeldUploads(deps, projectOf(request), body.bytes.length);
       // The vault takes the reservation over: the bytes stay counted until the upload is dropped.
       const id = await deps.vault.put(projectOf(request), body.bytes, { held: body.held });
       return { upload_url: uploadUrlFor(baseUrlOf(request, deps), id) };
@@ -118,4 +120,20 @@ async function* overLimit(body: AsyncIterable<Buffer>, maxBytes: number): AsyncG
 
 function tooLarge(maxBytes: number, why: string): EarshotError {
   return new EarshotError('audio_too_large', `The upload is over the ${formatBytes(maxBytes)} limit for one file (${why}; the operator sets it with EARSHOT_MAX_UPLOAD_BYTES); send a smaller file.`);
+}
+
+/** Uploads are dropped as their transcripts end, so room comes back within a job's time or so. */
+const HELD_UPLOADS_RETRY_SECONDS = 30;
+
+/** Refuses an upload that would take its project past the bytes it may hold at once (EARSHOT_QUOTA_UPLOAD_BYTES). */
+async function checkHeldUploads(deps: ApiDeps, projectId: string, adding: number): Promise<void> {
+  const quota = deps.quotas?.uploadBytes ?? 0;
+  if (quota <= 0) return;
+  const held = await deps.vault.heldBytes(projectId);
+  if (held + adding <= quota) return;
+  throw new EarshotError(
+    'quota_exceeded',
+    `Too many uploaded bytes held: this project holds ${formatBytes(held)} of uploads and this one would take it past its ${formatBytes(quota)} (EARSHOT_QUOTA_UPLOAD_BYTES); uploads are let go when their transcripts finish, or when their time-to-live passes unused.`,
+    { retryAfterSeconds: HELD_UPLOADS_RETRY_SECONDS },
+  );
 }
