@@ -17,7 +17,7 @@ import { closeRefused, MAX_FRAME_BYTES } from '../server.js';
 import { ClientSecrets } from './client-secrets.js';
 import { closeFor, errorBodyFor } from './errors.js';
 import { newId } from './events.js';
-import type { SessionSummary } from '../session.js';
+import type { SessionSummary } from '../session-core.js';
 import { OpenAiTranscriptionSession } from './session.js';
 import { defaultConfig, OPENAI_TRANSCRIPTION_MODELS, type TranscriptionConfig } from './session-config.js';
 
