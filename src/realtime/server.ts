@@ -17,7 +17,8 @@ import { archiveSession } from './archive.js';
 import { closeFrameFor } from './close-codes.js';
 import type { ConcurrencyLimits } from './limits.js';
 import { parseStreamOptions, type StreamOptions } from './protocol.js';
-import { StreamSession, type SessionSummary, type SessionTimeouts } from './session.js';
+import type { SessionSummary, SessionTimeouts } from './session-core.js';
+import { StreamSession } from './session.js';
 import type { StreamTokens } from './tokens.js';
 
 export const STREAM_PATH = '/v3/ws';

@@ -34,8 +34,9 @@ const SETUP_TIMEOUT_MS = 10_000;
 const SEND_BUFFER_LIMIT = 4 * 1024 * 1024;
 
 export interface SessionTimeouts {
-  /** Closes an idle session (no audio, no message); a v3 client's `inactivity_timeout` wins. */
+  /** Closes an idle session (no audio, no message); a v3 client's `inactivity_timeout` wins, up to `maxInactivityMs`. */
   inactivityMs: number;
+  maxInactivityMs: number;
   /** Closes the session after this long, whatever it is doing. */
   maxDurationMs: number;
 }
