@@ -22,6 +22,7 @@ export const ERRORS = {
   audio_too_large: { status: 413, closeCode: 4413, retryable: false, description: 'The audio is larger than the configured limit.' },
   audio_too_long: { status: 413, closeCode: 4413, retryable: false, description: 'The audio decodes to more than the longest duration the server takes (EARSHOT_MAX_AUDIO_SECONDS).' },
   audio_too_little_speech: { status: 400, closeCode: 4400, retryable: false, description: 'Less of the audio is speech than the request\'s speech_threshold asks for.' },
+  language_confidence_low: { status: 400, closeCode: 4400, retryable: false, description: 'Language detection was less confident than the request\'s language_confidence_threshold, or found a language outside expected_languages.' },
   ffmpeg_missing: { status: 500, closeCode: 1011, retryable: false, description: 'ffmpeg is not installed; run scripts/setup.sh or `apt-get install ffmpeg`.' },
   // remote sources
   remote_fetch_failed: { status: 400, closeCode: 4400, retryable: true, description: 'The remote audio URL could not be fetched (HTTP error or network failure).' },

@@ -48,9 +48,13 @@ const NEEDS: ReadonlyArray<[option: string, needs: string]> = [
   ['redact_pii_audio_quality', 'redact_pii_audio'],
   ['speaker_options', 'speaker_labels'],
   ['keyterms_prompt_options', 'keyterms_prompt'],
+  ['custom_topics', 'topics'],
+  ['topics', 'custom_topics'],
+  ['language_confidence_threshold', 'language_detection'],
+  ['language_detection_options', 'language_detection'],
 ];
 
-const TRUE_FLAGS: Record<string, boolean> = { redact_pii: true, redact_pii_audio: true, speaker_labels: true };
+const TRUE_FLAGS: Record<string, boolean> = { redact_pii: true, redact_pii_audio: true, speaker_labels: true, custom_topics: true, language_detection: true };
 
 /**
  * Refuses an option sent without the one it depends on, instead of ignoring it. Inert values

@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
 import { forbiddenAddressReason, vetHost } from '../audio/address-guard.js';
-import { PROMPTED_ENGINES, resolveEngine, resolveEngines } from '../engines/speech-models.js';
+import { PROMPTED_ENGINES, resolveEngine, resolveEngines, SAMPLING_ENGINES } from '../engines/speech-models.js';
 import { EarshotError, isEarshotError } from '../errors.js';
 import { uploadIdOf } from '../queue/upload-leases.js';
 import type { NewTranscript, TranscriptOptions } from '../store/store.js';
-import { checkTranscriptOptions, SUPPORTED_OPTIONS } from './schemas/transcript-options.js';
+import { checkTranscriptOptions, SUPPORTED_OPTIONS, TRANSCRIPT_OPTIONS, type OptionSpec, type TranscriptOptionName } from './schemas/transcript-options.js';
 import { checkPolicies } from '../intelligence/redaction/policies.js';
 import { checkDependentOptions } from './request-rules.js';
 
@@ -24,7 +24,11 @@ export function refuseUnsupported(body: unknown): void {
   const parts: string[] = [];
   if (unknown.length > 0) parts.push(`unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
   if (unsupported.length > 0) {
-    parts.push(`option${unsupported.length > 1 ? 's' : ''} not supported by this server yet: ${unsupported.join(', ')}`);
+    const named = unsupported.map((name) => {
+      const why = (TRANSCRIPT_OPTIONS[name as TranscriptOptionName] as OptionSpec).why;
+      return why ? `${name} (${why})` : name;
+    });
+    parts.push(`option${unsupported.length > 1 ? 's' : ''} not supported by this server yet: ${named.join(', ')}`);
   }
   if (parts.length === 0) return;
   throw new EarshotError(
@@ -93,6 +97,7 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
       `prompt needs an engine that takes one (${PROMPTED_ENGINES.join(', ')}); ${engine} has none, so the prompt would be ignored. Ask for speech_model "whisper", or leave prompt unset.`,
     );
   }
+  checkParityOptions(options, engine);
   // Missing, unknown or unsupported policy names are refused now rather than failing the job later.
   if (options.redact_pii === true) checkPolicies((options.redact_pii_policies as string[] | undefined) ?? []);
   if (options.redact_pii_audio === true && (options.multichannel === true || options.dual_channel === true)) {
@@ -135,6 +140,47 @@ export function resolveTranscriptRequest(body: Record<string, unknown>, ctx: Res
     },
     uploadId,
   };
+}
+
+/** The options of issue 14's parity work that need other options or a particular engine. */
+function checkParityOptions(options: TranscriptOptions, engine: string): void {
+  const temperature = options.temperature as number | undefined;
+  if (temperature !== undefined && temperature !== 0 && !SAMPLING_ENGINES.includes(engine)) {
+    throw new EarshotError(
+      'unsupported_option',
+      `temperature ${temperature} needs an engine that samples its output (${SAMPLING_ENGINES.join(', ')}); ${engine} searches for the single best path and has no temperature, so only 0 is accepted. Ask for speech_model "whisper", or leave temperature unset.`,
+    );
+  }
+
+  if (options.language_detection === true && options.language_code !== undefined) {
+    throw new EarshotError('invalid_request', 'Send language_code (the language you know) or language_detection: true, not both.');
+  }
+  const detection = (options.language_detection_options ?? {}) as Record<string, unknown>;
+  const refused = Object.entries(detection).filter(
+    ([key, value]) => key !== 'expected_languages' && value !== null && value !== false && !(key === 'on_low_language_confidence' && value === 'error'),
+  );
+  if (refused.length > 0) {
+    throw new EarshotError(
+      'unsupported_option',
+      `language_detection_options ${refused.map(([key]) => key).join(', ')} cannot be honoured here: the engines transcribe one language per file and cannot transcribe it again in a fallback language or switch languages mid-file. expected_languages is honoured (a file in another language ends in error).`,
+    );
+  }
+
+  const understanding = options.speech_understanding as { request?: Record<string, unknown> | null } | undefined;
+  const request = understanding?.request ?? {};
+  const others = ['translation', 'custom_formatting'].filter((name) => request[name] !== undefined && request[name] !== null);
+  if (others.length > 0) {
+    throw new EarshotError('unsupported_option', `speech_understanding.request.${others.join(' and ')} ${others.length > 1 ? 'are' : 'is'} not supported by this server yet; speaker_identification is.`);
+  }
+  const identification = request.speaker_identification as { speaker_type: string; known_values?: string[] } | undefined | null;
+  if (identification) {
+    if (options.speaker_labels !== true && options.multichannel !== true && options.dual_channel !== true) {
+      throw new EarshotError('invalid_request', 'speech_understanding.request.speaker_identification needs speaker_labels: true (the speakers to name come from diarization).');
+    }
+    if (identification.speaker_type === 'role' && (identification.known_values ?? []).length === 0) {
+      throw new EarshotError('invalid_request', 'speaker_identification with speaker_type "role" needs known_values: the roles to tell apart, e.g. ["Agent", "Customer"].');
+    }
+  }
 }
 
 /** The engine a `speech_model` names; unset means the default engine. */

@@ -8,6 +8,8 @@ export interface Recognition {
   words: Word[];
   /** Plain hypothesis text, the words joined by spaces. */
   text: string;
+  /** The language the engine identified in this audio, when it identifies one (multilingual whisper models). */
+  language?: string;
 }
 
 export interface RecognizeOptions {
@@ -20,6 +22,8 @@ export interface RecognizeOptions {
    * missing words to its dictionary and boosts them in its language model; whisper prompts with them.
    */
   vocabulary?: { words: string[]; boost: 'low' | 'default' | 'high' };
+  /** Sampling temperature for engines that sample (whisper); 0, the default, decodes greedily. */
+  temperature?: number;
 }
 
 /**

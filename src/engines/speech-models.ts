@@ -10,6 +10,8 @@ const SPEECH_MODEL_ALIASES: Record<string, string> = { nano: DEFAULT_ENGINE };
 
 /** Engines whose recognition reads RecognizeOptions.prompt. */
 export const PROMPTED_ENGINES = ['whisper'];
+/** Engines that sample their output and so take a `temperature`; pocketsphinx's Viterbi search has none. */
+export const SAMPLING_ENGINES = ['whisper'];
 
 /**
  * `speech_models`: the engines among the names, in the order given (names this server does not

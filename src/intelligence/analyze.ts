@@ -10,6 +10,7 @@ import { renderHighlights } from './highlights/render.js';
 import type { LlmConfig } from './llm/config.js';
 import type { Generated, LlmFallback } from './llm/fallback.js';
 import { filterTranscriptProfanity } from './safety/profanity.js';
+import type { SpeakerIdentificationRequest } from './speakers/identification/identify.js';
 import { renderSafety } from './safety/render.js';
 import { detectContentSafety, type ContentSafetyResult } from './safety/safety.js';
 import { renderSentiment } from './sentiment/render.js';
@@ -18,6 +19,7 @@ import { parseSummaryModel, parseSummaryType, type SummaryModel, type SummaryTyp
 import { renderSummary } from './summary/render.js';
 import { summarize } from './summary/summary.js';
 import { renderTopics } from './topics/render.js';
+import { detectCustomTopics } from './topics/custom-topics.js';
 import { detectTopics, type TopicDetectionResult } from './topics/topics.js';
 
 /** The AssemblyAI request options this module honours (names and meanings as in the API). */
@@ -27,6 +29,9 @@ export interface AnalyzeOptions {
   summary_model?: SummaryModel | null;
   auto_chapters?: boolean | null;
   iab_categories?: boolean | null;
+  /** Classify against `topics` instead of the IAB taxonomy (topics/custom-topics.ts). */
+  custom_topics?: boolean | null;
+  topics?: string[] | null;
   content_safety?: boolean | null;
   /** 25..100, default 50. */
   content_safety_confidence?: number | null;
@@ -54,6 +59,12 @@ export interface IntelligenceResult {
   entities?: Entity[];
   sentiment_analysis_results?: SentimentResult[];
   auto_highlights_result?: AutoHighlightsResult;
+  /** Set by the pipeline when speaker identification ran (src/intelligence/speakers/identification). */
+  speech_understanding?: {
+    /** The request's `speech_understanding` as sent (the SDK's SpeechUnderstandingResponse.request). */
+    request: { request: { speaker_identification: SpeakerIdentificationRequest } };
+    response: { speaker_identification: { status: 'success'; mapping: Record<string, string> } };
+  };
 }
 
 /**
@@ -95,8 +106,9 @@ export async function analyzeTranscript(transcript: Transcript, options: Analyze
   run(options.auto_chapters, async () => {
     result.chapters = report(await autoChapters(source, generation));
   });
-  run(options.iab_categories, () => {
-    result.iab_categories_result = detectTopics(source);
+  const customTopics = options.custom_topics === true ? (options.topics ?? []) : [];
+  run(options.iab_categories || customTopics.length > 0, () => {
+    result.iab_categories_result = customTopics.length > 0 ? detectCustomTopics(source, customTopics) : detectTopics(source);
   });
   run(options.content_safety, () => {
     result.content_safety_labels = detectContentSafety(source, { content_safety_confidence: threshold });

@@ -10,6 +10,9 @@ import type { PiiPolicy, SubstitutionPolicy } from '../intelligence/redaction/po
 import { redactPii, type PiiSpan } from '../intelligence/redaction/redact-transcript.js';
 import { filterTranscriptProfanity } from '../intelligence/safety/profanity.js';
 import { diarize } from '../intelligence/speakers/diarize.js';
+import { applySpeakerMapping, identifySpeakersFromSpeech, type SpeakerIdentificationRequest, type SpeakerMapping } from '../intelligence/speakers/identification/identify.js';
+import { detectLanguage, type DetectedLanguage } from '../intelligence/language/detect.js';
+import { withoutAudioTags } from '../transcript/audio-tags.js';
 import { SpeakerFeatureExtractor, type SpeakerFeatures } from '../intelligence/speakers/feature-extractor.js';
 import { identifySpeakers, speakerVoiceprints, type KnownVoice, type SpeakerIdentity, type SpeakerVoiceprint } from '../intelligence/speakers/known-voices.js';
 import type { Transcript, Utterance, Word } from '../transcript/model.js';
@@ -40,6 +43,12 @@ export interface FeatureOptions extends AnalyzeOptions {
   redact_pii_audio_quality?: string | null;
   /** Enrolled voice ids to name speakers after (issue 14 item 4); the voices come in FeatureContext. */
   known_voices?: string[] | null;
+  /** "all": bracketed audio tags ("[MUSIC]") taken out of the words. */
+  remove_audio_tags?: string | null;
+  language_detection?: boolean | null;
+  language_confidence_threshold?: number | null;
+  language_detection_options?: { expected_languages?: string[] | null } | null;
+  speech_understanding?: { request?: { speaker_identification?: SpeakerIdentificationRequest | null } | null } | null;
 }
 
 /** Whether the request asks for each channel apart (channels.ts). */
@@ -128,6 +137,10 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
     });
   }
 
+  if (options.language_detection === true) {
+    stages.push({ name: 'language', inputs: ['transcript'], run: (v) => checkedLanguage(detectLanguage(v.transcript!), options) });
+  }
+
   const audioCopy = options.redact_pii === true && options.redact_pii_audio === true ? new SpeechAudioTap() : undefined;
   if (audioCopy) taps.push(audioCopy);
 
@@ -136,6 +149,7 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
     inputs: ['transcript'],
     run: (v) => {
       let t = v.transcript!;
+      if (options.remove_audio_tags === 'all') t = withoutAudioTags(t);
       // AssemblyAI leaves out "um", "uh" and the like unless asked to keep them.
       if (options.disfluencies !== true) t = withoutFillers(t);
       // AssemblyAI punctuates and formats unless told not to.
@@ -183,6 +197,20 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
       }),
   });
 
+  // Names are read from the redacted text, so a name that redaction hid never returns as a speaker label.
+  const identification = options.speech_understanding?.request?.speaker_identification ?? undefined;
+  if (identification) {
+    stages.push({
+      name: 'identified',
+      inputs: ['redacted'],
+      run: async (v) => {
+        const generated = await identifySpeakersFromSpeech((v.redacted as { transcript: Transcript }).transcript, identification, { llm: context.llm, signal: context.signal });
+        if (generated.fallback) context.onFallback?.(generated.fallback);
+        return generated.value;
+      },
+    });
+  }
+
   if (audioCopy) {
     stages.push({
       name: 'redactedAudio',
@@ -197,14 +225,25 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
 
   stages.push({
     name: FEATURES_OUTPUT,
-    inputs: ['labelled', 'redacted', 'intelligence', ...(audioCopy ? ['redactedAudio'] : []), ...(speakers ? ['speakers'] : [])],
+    inputs: [
+      'labelled',
+      'redacted',
+      'intelligence',
+      ...(audioCopy ? ['redactedAudio'] : []),
+      ...(speakers ? ['speakers'] : []),
+      ...(options.language_detection === true ? ['language'] : []),
+      ...(identification ? ['identified'] : []),
+    ],
     run: (v): FeatureResult => {
-      const transcript = (v.redacted as { transcript: Transcript }).transcript;
-      const unredacted = options.redact_pii === true && options.redact_pii_return_unredacted === true ? (v.labelled as Transcript) : undefined;
+      const mapping = v.identified as SpeakerMapping | undefined;
+      const finish = (t: Transcript): Transcript => withLanguage(mapping ? applySpeakerMapping(t, mapping) : t, v.language as DetectedLanguage | undefined);
+      const transcript = finish((v.redacted as { transcript: Transcript }).transcript);
+      const unredacted = options.redact_pii === true && options.redact_pii_return_unredacted === true ? finish(v.labelled as Transcript) : undefined;
+      const intelligence = v.intelligence as IntelligenceResult;
       return {
         transcript,
         utterances: speakers ? (transcript.utterances ?? []) : channels ? toUtterances(transcript.words) : null,
-        intelligence: v.intelligence as IntelligenceResult,
+        intelligence: mapping && identification ? { ...intelligence, speech_understanding: understandingResult(identification, mapping, transcript) } : intelligence,
         redactedAudio: v.redactedAudio as Buffer | undefined,
         ...(unredacted ? { unredacted } : {}),
         ...(speakers ? { speakers: (v.speakers as Diarized).named } : {}),
@@ -233,6 +272,49 @@ function nameSpeakers(diarized: ReturnType<typeof diarize>, voiceprints: Speaker
     turns: diarized.turns.map((t) => ({ ...t, speaker: rename(t.speaker) })),
     named: { identities, voiceprints: voiceprints.map((p) => ({ ...p, speaker: rename(p.speaker) })) },
   };
+}
+
+/**
+ * AssemblyAI's `speech_understanding` in the result: the request as given and the identification's
+ * mapping, which lists every speaker (one that could not be placed maps to its own label).
+ */
+function understandingResult(request: SpeakerIdentificationRequest, mapping: SpeakerMapping, transcript: Transcript): NonNullable<IntelligenceResult['speech_understanding']> {
+  const full: SpeakerMapping = {};
+  for (const w of transcript.words) if (w.speaker) full[originalLabel(w.speaker, mapping)] ??= w.speaker;
+  return { request: { request: { speaker_identification: request } }, response: { speaker_identification: { status: 'success', mapping: full } } };
+}
+
+function originalLabel(label: string, mapping: SpeakerMapping): string {
+  return Object.entries(mapping).find(([, value]) => value === label)?.[0] ?? label;
+}
+
+function withLanguage(transcript: Transcript, detected: DetectedLanguage | undefined): Transcript {
+  return detected ? { ...transcript, language: detected.code, languageConfidence: detected.confidence } : transcript;
+}
+
+/** Ends the job in `error`, as AssemblyAI does, when detection is less sure than asked or finds an unexpected language. */
+function checkedLanguage(detected: DetectedLanguage, options: FeatureOptions): DetectedLanguage {
+  const threshold = options.language_confidence_threshold;
+  if (typeof threshold === 'number' && threshold > 0 && (detected.confidence ?? 0) < threshold) {
+    const confidence = detected.confidence === null ? 'no speech to detect a language from' : `confidence ${detected.confidence.toFixed(2)}`;
+    throw new EarshotError(
+      'language_confidence_low',
+      `The detected language confidence is below the language_confidence_threshold of ${threshold} (language "${detected.code}", ${confidence}); no transcript was kept. Lower the threshold or leave it unset.`,
+    );
+  }
+  const expected = options.language_detection_options?.expected_languages ?? [];
+  if (expected.length > 0 && !expected.some((code) => baseLanguage(code) === baseLanguage(detected.code))) {
+    throw new EarshotError(
+      'language_confidence_low',
+      `The detected language "${detected.code}" is not among expected_languages (${expected.join(', ')}); this server cannot transcribe the audio again in another language, so no transcript was kept.`,
+    );
+  }
+  return detected;
+}
+
+/** "en_us" → "en". */
+function baseLanguage(code: string): string {
+  return code.toLowerCase().split(/[_-]/)[0];
 }
 
 /**

@@ -50,6 +50,8 @@ export interface TranscribeOptions {
   signal?: AbortSignal;
   vad?: SegmenterOptions;
   prompt?: string;
+  /** Sampling temperature (`temperature`), for engines that sample: whisper. */
+  temperature?: number;
   /** Terms to favour (`word_boost`, `keyterms_prompt`); see src/engines/vocabulary. */
   vocabulary?: RecognizeOptions['vocabulary'];
   /** Transcribe only this part of the audio; word times stay relative to the whole file. */
@@ -113,6 +115,7 @@ export async function transcribeAudio(
       run: (v) =>
         recognizeSegments(feedTaps(shiftSegments(v.vad!, offsetMs), taps), v.engine!, {
           prompt: options.prompt,
+          temperature: options.temperature,
           vocabulary: options.vocabulary,
           onSegment: options.onSegment,
         }),

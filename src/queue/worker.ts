@@ -463,7 +463,8 @@ export function pipelineOptions(options: TranscriptOptions, signal?: AbortSignal
     keyterms_prompt_options: options.keyterms_prompt_options as { keyterms_match_strength?: string } | undefined,
   });
   const prompt = typeof options.prompt === 'string' ? options.prompt : undefined;
-  return { signal, vocabulary, prompt, ...(range.startMs !== undefined || range.endMs !== undefined ? { range } : {}) };
+  const temperature = typeof options.temperature === 'number' ? options.temperature : undefined;
+  return { signal, vocabulary, prompt, temperature, ...(range.startMs !== undefined || range.endMs !== undefined ? { range } : {}) };
 }
 
 function redisLost(err: unknown): boolean {

@@ -114,6 +114,9 @@ export function toAssemblyAiJson(transcript: Transcript | null, extra: AssemblyA
     audio_url: extra.audio_url,
     // The language the words are in wins over the one asked for (language detection may differ).
     language_code: transcript?.language ?? extra.language_code ?? 'en_us',
+    ...(transcript?.languageConfidence !== undefined
+      ? { language_confidence: transcript.languageConfidence, language_codes: [transcript.language] }
+      : {}),
   };
   return {
     ...echo,

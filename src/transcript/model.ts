@@ -23,6 +23,8 @@ export interface Segment {
   start: number;
   end: number;
   words: Word[];
+  /** The language the engine identified in this segment, when it identifies languages (multilingual whisper). */
+  language?: string;
 }
 
 /** A run of consecutive words by one speaker (AssemblyAI's `utterances[]`). */
@@ -44,6 +46,8 @@ export interface Transcript {
   durationMs: number;
   /** Language code ("en", "en_us", …). */
   language: string;
+  /** 0..1, set when language detection ran (`language_detection`; src/intelligence/language). */
+  languageConfidence?: number | null;
   /** The model that produced the words (AssemblyAI's `speech_model_used`). */
   model: string;
   /** Set once diarization ran. */

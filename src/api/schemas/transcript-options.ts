@@ -20,11 +20,11 @@ export type OptionSupport =
 export interface OptionSpec {
   support: OptionSupport;
   schema: TSchema;
+  /** For an option this build refuses: why, and what to do instead (said in the 400). */
+  why?: string;
 }
 
 const bool = (description: string) => Type.Boolean({ description });
-const strings = (description: string) => Type.Array(Type.String(), { description });
-const feature = (description: string): OptionSpec => ({ support: 'feature', schema: bool(description) });
 const setting = (schema: TSchema): OptionSpec => ({ support: 'setting', schema });
 const supported = (schema: TSchema): OptionSpec => ({ support: 'supported', schema });
 const { maxCount, maxLength } = REQUEST_RULES.batchTerms;
@@ -117,8 +117,8 @@ export const TRANSCRIPT_OPTIONS = {
       { additionalProperties: false, description: 'Bounds on the number of speakers diarization may find (with speaker_labels)' },
     ),
   ),
-  custom_topics: feature('Custom topics (not supported yet)'),
-  topics: setting(strings('Custom topics')),
+  custom_topics: supported(bool('Classify passages against your own `topics` instead of the IAB taxonomy (results in iab_categories_result)')),
+  topics: supported(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100, description: 'Your topic labels, for custom_topics' })),
   redact_pii_audio_quality: supported(Type.Union([Type.Literal('mp3'), Type.Literal('wav')], { description: 'Format of the redacted audio: mp3 (default) or wav' })),
   redact_pii_return_unredacted: supported(bool('Also return unredacted_text, unredacted_words and unredacted_utterances (with redact_pii)')),
   keyterms_prompt_options: supported(
@@ -128,20 +128,53 @@ export const TRANSCRIPT_OPTIONS = {
     ),
   ),
   prompt: supported(Type.String({ maxLength: REQUEST_RULES.promptMaxLength, description: 'Context for the speech model (engines that take a prompt: whisper)' })),
-  temperature: setting(Type.Number()),
+  temperature: supported(Type.Number({ minimum: 0, maximum: 1, description: 'Sampling temperature for engines that sample (whisper); pocketsphinx takes only 0' })),
   speech_models: supported(
     Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10, description: 'Speech models in order of preference: the first this server can run is used' }),
   ),
   speech_threshold: supported(Type.Number({ minimum: 0, maximum: 1, description: 'Fail the transcript when less than this fraction of the audio is speech' })),
-  domain: setting(Type.String()),
-  remove_audio_tags: setting(Type.String()),
-  speech_understanding: setting(Type.Object({})),
+  domain: {
+    ...setting(Type.String()),
+    why: 'domain ("medical-v1") selects a domain-specific correction model, and this server has none; leave domain unset',
+  },
+  remove_audio_tags: supported(Type.Literal('all', { description: '"all": take bracketed audio tags such as [MUSIC] out of the words' })),
+  speech_understanding: supported(
+    Type.Object(
+      {
+        request: Type.Optional(
+          Type.Object(
+            {
+              speaker_identification: Type.Optional(
+                Type.Object(
+                  {
+                    speaker_type: Type.Union([Type.Literal('name'), Type.Literal('role')]),
+                    known_values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 26 })),
+                    effort: Type.Optional(Type.Union([Type.Literal('low'), Type.Literal('medium')])),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+              translation: Type.Optional(Type.Unknown()),
+              custom_formatting: Type.Optional(Type.Unknown()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false, description: 'request.speaker_identification: name the diarized speakers (speaker_type name or role, known_values)' },
+    ),
+  ),
   // Channels and language detection.
   dual_channel: supported(bool('Each of two channels transcribed apart (older name of multichannel)')),
   multichannel: supported(bool('Each channel transcribed apart: words[].channel, speakers "1A", "2A", audio_channels')),
-  language_detection: feature('Language detection (not supported yet)'),
-  language_detection_options: setting(Type.Object({})),
-  language_confidence_threshold: setting(Type.Number()),
+  language_detection: supported(bool('Report the language (language_code) and how sure the engine is (language_confidence)')),
+  language_detection_options: supported(
+    Type.Object(
+      { expected_languages: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1 })), Type.Null()])) },
+      { additionalProperties: true, description: 'expected_languages: fail when another language is detected; other fields are refused' },
+    ),
+  ),
+  language_confidence_threshold: supported(Type.Number({ minimum: 0, maximum: 1, description: 'Fail the transcript when language_confidence is lower' })),
 } as const satisfies Record<string, OptionSpec>;
 
 export type TranscriptOptionName = keyof typeof TRANSCRIPT_OPTIONS;

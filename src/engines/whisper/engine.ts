@@ -67,7 +67,7 @@ export class WhisperEngine implements SpeechEngine {
         prompt: promptWithVocabulary(options),
         maxLen: 1,
         tokenTimestamps: true,
-        temperature: 0,
+        temperature: options.temperature ?? 0,
         maxThreads: DECODE_THREADS,
       }).promise;
     } catch (error) {
@@ -81,7 +81,9 @@ export class WhisperEngine implements SpeechEngine {
       durationMs: (pcm.length * 1000) / ENGINE_SAMPLE_RATE,
       offsetMs: options.offsetMs,
     });
-    return { words, text: wordsText(words) };
+    // An English-only model is told the language; a multilingual one identified it (whisper_full_lang_id).
+    const identified = this.resolved.language === 'auto' && result.language ? { language: result.language } : {};
+    return { words, text: wordsText(words), ...identified };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { LlmConfig } from './config.js';
 
-export type LlmFeature = 'summary' | 'chapters';
+export type LlmFeature = 'summary' | 'chapters' | 'speaker_identification';
 
 /** Why a feature used its offline method although an LLM was configured. */
 export interface LlmFallback {

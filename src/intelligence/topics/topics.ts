@@ -2,7 +2,7 @@ import type { Transcript } from '../../transcript/model.js';
 import { PARAGRAPH_DEFAULTS } from '../../transcript/paragraphs.js';
 import { annotate, type AnnotatedSentence } from '../nlp/annotate.js';
 import { PhraseMatcher } from '../nlp/matcher.js';
-import { IAB_TAXONOMY } from './taxonomy.js';
+import { IAB_TAXONOMY, type IabCategory } from './taxonomy.js';
 
 /** The SDK's `TopicDetectionResult`. */
 export interface TopicResult {
@@ -25,21 +25,30 @@ const PRIOR = 4;
 const MIN_RELEVANCE = 0.01;
 const MAX_LABELS = 10;
 
-const matcher = new PhraseMatcher(IAB_TAXONOMY.flatMap((c) => c.keywords.split(',').map((k) => ({ phrase: k.trim(), data: c.label }))));
+/** Keyword phrases and the label each is evidence for. */
+export type TopicLexicon = PhraseMatcher<string>;
+
+const IAB_LEXICON: TopicLexicon = new PhraseMatcher(IAB_TAXONOMY.flatMap((c) => keywordsOf(c).map((k) => ({ phrase: k, data: c.label }))));
+
+/** A taxonomy entry's keyword phrases. */
+export function keywordsOf(category: IabCategory): string[] {
+  return category.keywords.split(',').map((k) => k.trim()).filter(Boolean);
+}
 
 /**
- * AssemblyAI's `iab_categories_result`. Each passage scores every label by its keyword evidence:
+ * AssemblyAI's `iab_categories_result`, by default against the IAB taxonomy (custom-topics.ts
+ * passes a lexicon of the request's own topics). Each passage scores every label by its keyword evidence:
  * each distinct keyword counts 1 + log(mentions), a multi-word keyword counts 1.5 times, and the
  * scores are squared and normalised, so a passage clearly about one subject gives that label a
  * relevance near 1 and stray mentions stay small. The summary is each label's word-weighted
  * relevance over the file, scaled so the top label is 1 (as AssemblyAI reports it).
  */
-export function detectTopics(transcript: Pick<Transcript, 'words' | 'segments'>): TopicDetectionResult {
+export function detectTopics(transcript: Pick<Transcript, 'words' | 'segments'>, lexicon: TopicLexicon = IAB_LEXICON): TopicDetectionResult {
   const passages = passagesOf(annotate(transcript));
   const totals = new Map<string, number>();
   const results = passages.map((sentences) => {
     const words = sentences.flatMap((s) => s.words);
-    const labels = classify(sentences);
+    const labels = classify(sentences, lexicon);
     for (const { label, relevance } of labels) totals.set(label, (totals.get(label) ?? 0) + relevance * words.length);
     return {
       text: sentences.map((s) => s.text).join(' '),
@@ -84,10 +93,10 @@ export function passagesOf(sentences: readonly AnnotatedSentence[], maxWords = T
 }
 
 /** Label relevances for one passage, best first. */
-export function classify(sentences: readonly AnnotatedSentence[]): { label: string; relevance: number }[] {
+export function classify(sentences: readonly AnnotatedSentence[], lexicon: TopicLexicon = IAB_LEXICON): { label: string; relevance: number }[] {
   const mentions = new Map<string, Map<string, number>>();
   for (const sentence of sentences) {
-    for (const m of matcher.match(sentence.tokens)) {
+    for (const m of lexicon.match(sentence.tokens)) {
       const perLabel = mentions.get(m.data) ?? new Map<string, number>();
       perLabel.set(m.phrase, (perLabel.get(m.phrase) ?? 0) + 1);
       mentions.set(m.data, perLabel);

@@ -6,6 +6,7 @@ export interface AsrOptions {
   /** How many segments may be in recognition at once; VAD keeps cutting the next ones meanwhile. */
   inFlight?: number;
   prompt?: string;
+  temperature?: number;
   vocabulary?: RecognizeOptions['vocabulary'];
   onSegment?: (segment: Segment) => void;
 }
@@ -31,8 +32,8 @@ export async function recognizeSegments(
     for await (const piece of speech) {
       window.push(
         engine
-          .recognize(piece.pcm, { offsetMs: piece.start, prompt: options.prompt, vocabulary: options.vocabulary })
-          .then((r) => ({ start: piece.start, end: piece.end, words: r.words })),
+          .recognize(piece.pcm, { offsetMs: piece.start, prompt: options.prompt, vocabulary: options.vocabulary, temperature: options.temperature })
+          .then((r) => ({ start: piece.start, end: piece.end, words: r.words, ...(r.language ? { language: r.language } : {}) })),
       );
       if (window.length >= limit) await settleOldest();
     }
