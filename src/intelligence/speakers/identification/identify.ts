@@ -31,8 +31,10 @@ export async function identifySpeakersFromSpeech(
   const speakers = speakersOf(turns);
   const known = (request.known_values ?? []).map((v) => v.trim()).filter(Boolean);
   const offline = (): SpeakerMapping => {
-    const scores = request.speaker_type === 'role' ? roleScores(turns, known) : nameScores(turns, nameMatcher(known));
-    return assign(scores, speakers, known, known.length === speakers.length);
+    if (request.speaker_type === 'name') return assign(nameScores(turns, nameMatcher(known)), speakers, known, false);
+    // Roles listed one per speaker partition the conversation, so the last one can be inferred;
+    // names cannot (someone may introduce themselves by a name that is not listed).
+    return assign(roleScores(turns, known), speakers, known, known.length === speakers.length);
   };
   if (turns.length === 0) return { value: {}, source: 'offline' };
   return withFallback('speaker_identification', context.llm, (llm) => llmSpeakerMapping(llm, turns, request.speaker_type, known, context.signal), offline, context.signal);
