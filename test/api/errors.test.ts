@@ -74,18 +74,11 @@ describe('API errors', () => {
 
   test('unsupported options are refused with a 400 naming each; false and null are accepted', async () => {
     const refused = await s.call('POST', '/v2/transcript', {
-      body: { audio_url: uploadUrl, custom_topics: true, language_detection: true, speaker_labels: true },
+      body: { audio_url: uploadUrl, domain: 'medical-v1', speaker_labels: true },
     });
     assert.equal(refused.status, 400);
-    assert.match(refused.json.error, /not supported by this server yet: custom_topics, language_detection\./);
-    for (const name of ['custom_topics', 'language_detection']) {
-      assert.ok(refused.json.error.includes(name), `${name} named in: ${refused.json.error}`);
-    }
-    for (const [name, value] of [
-      ['language_detection', true],
-      ['custom_topics', true],
-      ['topics', ['cooking']],
-    ] as const) {
+    assert.match(refused.json.error, /not supported by this server yet: domain \(.*this server has none; leave domain unset\)\./);
+    for (const [name, value] of [['domain', 'medical-v1']] as const) {
       const reply = await s.call('POST', '/v2/transcript', { body: { audio_url: 'https://example.com/a.mp3', [name]: value } });
       assert.equal(reply.status, 400, name);
       assert.match(reply.json.error, new RegExp(`not supported.*\\b${name}\\b`), name);

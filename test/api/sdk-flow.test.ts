@@ -102,7 +102,7 @@ async function sdkFlow(server: TestServer): Promise<void> {
 
   // SDK errors carry the server's message.
   await assert.rejects(client.transcripts.get('00000000-0000-0000-0000-000000000000'), /not found/);
-  await assert.rejects(client.transcripts.submit({ audio_url: 'https://example.com/a.mp3', custom_topics: true }), /custom_topics/);
+  await assert.rejects(client.transcripts.submit({ audio_url: 'https://example.com/a.mp3', domain: 'medical-v1' }), /domain/);
   const stranger = new AssemblyAI({ apiKey: 'not-a-key', baseUrl: server.url });
   await assert.rejects(stranger.transcripts.get(done.id), /Authentication error/);
 }

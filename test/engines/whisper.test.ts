@@ -297,3 +297,24 @@ describe('whisper segments to words', () => {
     );
   });
 });
+
+// Its own engine: a whisper context carries text between decodes, so these decodes must not
+// change what the other tests' engine hears.
+describe('whisper engine: language identification and temperature', () => {
+  let engine: SpeechEngine;
+  before(async () => {
+    engine = await whisperFactory.create({ model: tinyModel });
+  });
+  after(async () => {
+    await engine.close();
+  });
+
+  test('a multilingual model reports the language it identified; a temperature is accepted', async () => {
+    // The tiny model's weights are random, so which language it picks means nothing: only the wiring is checked.
+    const greedy = await engine.recognize(tone(2));
+    assert.match(greedy.language ?? '', /^[a-z]{2,3}$/, `whisper_full_lang_id gave ${greedy.language}`);
+    // Not comparable with the greedy decode: a whisper context carries the previous decode's text.
+    const sampled = await engine.recognize(tone(2), { temperature: 1 });
+    assert.ok(sampled.words.every((w) => w.end <= 2000), JSON.stringify(sampled.words));
+  });
+});
