@@ -92,6 +92,7 @@ export const FEATURES_OUTPUT = 'features';
  *   transcript → speakers (with the speaker-feature tap) ┐
  *   transcript → formatted (punctuation, casing, spelling, profanity) ┴→ labelled → redacted
  *   redacted → intelligence (summary, chapters, topics, …) ; redacted → redacted audio (tap)
+ *   redacted → identified (speaker names or roles) ; transcript → language (language_detection)
  * Analyses read the redacted text, so no result can quote PII that the transcript hides.
  */
 export function featureStages(options: FeatureOptions, context: FeatureContext = {}): { taps: AudioTap[]; stages: ExtraStage[] } {
