@@ -11,6 +11,7 @@ import { redactPii, type PiiSpan } from '../intelligence/redaction/redact-transc
 import { filterTranscriptProfanity } from '../intelligence/safety/profanity.js';
 import { diarize } from '../intelligence/speakers/diarize.js';
 import { applySpeakerMapping, identifySpeakersFromSpeech, type SpeakerIdentificationRequest, type SpeakerMapping } from '../intelligence/speakers/identification/identify.js';
+import { checkDetectedLanguage } from '../intelligence/language/check.js';
 import { detectLanguage, type DetectedLanguage } from '../intelligence/language/detect.js';
 import { withoutAudioTags } from '../transcript/audio-tags.js';
 import { SpeakerFeatureExtractor, type SpeakerFeatures } from '../intelligence/speakers/feature-extractor.js';
@@ -139,7 +140,7 @@ export function featureStages(options: FeatureOptions, context: FeatureContext =
   }
 
   if (options.language_detection === true) {
-    stages.push({ name: 'language', inputs: ['transcript'], run: (v) => checkedLanguage(detectLanguage(v.transcript!), options) });
+    stages.push({ name: 'language', inputs: ['transcript'], run: (v) => checkDetectedLanguage(detectLanguage(v.transcript!), options) });
   }
 
   const audioCopy = options.redact_pii === true && options.redact_pii_audio === true ? new SpeechAudioTap() : undefined;
@@ -291,31 +292,6 @@ function originalLabel(label: string, mapping: SpeakerMapping): string {
 
 function withLanguage(transcript: Transcript, detected: DetectedLanguage | undefined): Transcript {
   return detected ? { ...transcript, language: detected.code, languageConfidence: detected.confidence } : transcript;
-}
-
-/** Ends the job in `error`, as AssemblyAI does, when detection is less sure than asked or finds an unexpected language. */
-function checkedLanguage(detected: DetectedLanguage, options: FeatureOptions): DetectedLanguage {
-  const threshold = options.language_confidence_threshold;
-  if (typeof threshold === 'number' && threshold > 0 && (detected.confidence ?? 0) < threshold) {
-    const confidence = detected.confidence === null ? 'no speech to detect a language from' : `confidence ${detected.confidence.toFixed(2)}`;
-    throw new EarshotError(
-      'language_confidence_low',
-      `The detected language confidence is below the language_confidence_threshold of ${threshold} (language "${detected.code}", ${confidence}); no transcript was kept. Lower the threshold or leave it unset.`,
-    );
-  }
-  const expected = options.language_detection_options?.expected_languages ?? [];
-  if (expected.length > 0 && !expected.some((code) => baseLanguage(code) === baseLanguage(detected.code))) {
-    throw new EarshotError(
-      'language_confidence_low',
-      `The detected language "${detected.code}" is not among expected_languages (${expected.join(', ')}); this server cannot transcribe the audio again in another language, so no transcript was kept.`,
-    );
-  }
-  return detected;
-}
-
-/** "en_us" → "en". */
-function baseLanguage(code: string): string {
-  return code.toLowerCase().split(/[_-]/)[0];
 }
 
 /**
