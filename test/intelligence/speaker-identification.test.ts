@@ -1,7 +1,7 @@
 /** Speaker identification (issue 14 item 3): names and roles from what diarized speakers say. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { applySpeakerMapping, identifySpeakers } from '../../src/intelligence/speakers/identification/identify.js';
+import { applySpeakerMapping, identifySpeakersFromSpeech } from '../../src/intelligence/speakers/identification/identify.js';
 import { checkMapping } from '../../src/intelligence/speakers/identification/llm-identification.js';
 import { createTranscript, type Word } from '../../src/transcript/model.js';
 import { toUtterances } from '../../src/transcript/utterances.js';
@@ -26,19 +26,19 @@ const CALL = conversation(
 );
 
 test('names: self-introductions and being addressed place each speaker', async () => {
-  const { value, source } = await identifySpeakers(CALL, { speaker_type: 'name' });
+  const { value, source } = await identifySpeakersFromSpeech(CALL, { speaker_type: 'name' });
   assert.equal(source, 'offline');
   assert.deepEqual(value, { A: 'John', B: 'Mary' });
 });
 
 test('names from known_values: a full name is heard by its first name; an absent one places no one', async () => {
-  const { value } = await identifySpeakers(CALL, { speaker_type: 'name', known_values: ['Mary Jones', 'Peter'] });
+  const { value } = await identifySpeakersFromSpeech(CALL, { speaker_type: 'name', known_values: ['Mary Jones', 'Peter'] });
   assert.deepEqual(value, { B: 'Mary Jones' }, 'A introduces himself as John, who is not among known_values');
 });
 
 test('names: being addressed alone places the other speaker; a speaker never named keeps its letter', async () => {
   const t = conversation('A: Good morning everyone.', 'B: Morning Sarah, good to see you.', 'C: Hello all.');
-  const { value } = await identifySpeakers(t, { speaker_type: 'name' });
+  const { value } = await identifySpeakersFromSpeech(t, { speaker_type: 'name' });
   assert.equal(value.B, undefined, 'B says the name, so B is not Sarah');
   assert.equal(value.A, 'Sarah', 'A spoke just before B addressed Sarah');
   assert.equal(value.C, undefined, 'nothing names C');
@@ -46,23 +46,23 @@ test('names: being addressed alone places the other speaker; a speaker never nam
 
 test('"I\'m sorry" names no one: only a proper noun after an introduction counts', async () => {
   const t = conversation("A: I'm sorry, I am late.", 'B: No problem at all.');
-  assert.deepEqual((await identifySpeakers(t, { speaker_type: 'name' })).value, {});
+  assert.deepEqual((await identifySpeakersFromSpeech(t, { speaker_type: 'name' })).value, {});
 });
 
 test('roles: agent and customer from what each says', async () => {
-  const { value } = await identifySpeakers(CALL, { speaker_type: 'role', known_values: ['Customer Service Agent', 'Customer'] });
+  const { value } = await identifySpeakersFromSpeech(CALL, { speaker_type: 'role', known_values: ['Customer Service Agent', 'Customer'] });
   assert.deepEqual(value, { A: 'Customer Service Agent', B: 'Customer' });
 });
 
 test('roles: interviewer and guest; the last speaker is placed by elimination only when every role is listed', async () => {
   const t = conversation('A: Welcome back to the show. Tell us about your research.', 'B: It started with a question about bees.');
-  assert.deepEqual((await identifySpeakers(t, { speaker_type: 'role', known_values: ['Interviewer', 'Guest'] })).value, { A: 'Interviewer', B: 'Guest' });
-  assert.deepEqual((await identifySpeakers(t, { speaker_type: 'role', known_values: ['Interviewer', 'Guest', 'Producer'] })).value, { A: 'Interviewer' });
+  assert.deepEqual((await identifySpeakersFromSpeech(t, { speaker_type: 'role', known_values: ['Interviewer', 'Guest'] })).value, { A: 'Interviewer', B: 'Guest' });
+  assert.deepEqual((await identifySpeakersFromSpeech(t, { speaker_type: 'role', known_values: ['Interviewer', 'Guest', 'Producer'] })).value, { A: 'Interviewer' });
 });
 
 test('roles: one nobody plays, or no evidence at all, places no one', async () => {
   const t = conversation('A: The weather was lovely.', 'B: It was indeed.');
-  assert.deepEqual((await identifySpeakers(t, { speaker_type: 'role', known_values: ['Doctor', 'Patient'] })).value, {});
+  assert.deepEqual((await identifySpeakersFromSpeech(t, { speaker_type: 'role', known_values: ['Doctor', 'Patient'] })).value, {});
 });
 
 test('applySpeakerMapping relabels words, segments and utterances, leaving unplaced speakers as they were', () => {
@@ -91,13 +91,13 @@ after(() => llm.close());
 test('with a chat model configured its checked answer is used; a bad answer falls back to the offline method', async () => {
   reply = '{"A":"Mary","B":"John"}';
   const config = { baseUrl: llm.baseUrl, model: 'test' };
-  const fromModel = await identifySpeakers(CALL, { speaker_type: 'name' }, { llm: config });
+  const fromModel = await identifySpeakersFromSpeech(CALL, { speaker_type: 'name' }, { llm: config });
   assert.equal(fromModel.source, 'llm');
   assert.deepEqual(fromModel.value, { A: 'Mary', B: 'John' }, "the model's answer, not the offline one");
   assert.match(String(llm.requests.at(-1)!.body.messages.at(-1)!.content), /A: Thank you for calling/);
 
   reply = '{"A":"Zebedee"}';
-  const fallback = await identifySpeakers(CALL, { speaker_type: 'name' }, { llm: config });
+  const fallback = await identifySpeakersFromSpeech(CALL, { speaker_type: 'name' }, { llm: config });
   assert.equal(fallback.source, 'offline');
   assert.match(fallback.fallback!.reason, /"Zebedee" is never said/);
   assert.deepEqual(fallback.value, { A: 'John', B: 'Mary' });
