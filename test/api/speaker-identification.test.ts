@@ -1,7 +1,8 @@
 /**
  * Issue 14 item 3 through the official SDK: `speech_understanding.request.speaker_identification`
  * on a support call spoken by two espeak-ng voices (the two the default engine recognises best),
- * where the agent introduces himself and the customer greets him by name.
+ * where the agent introduces himself and the customer greets him by name. A call has two parties,
+ * so speakers_expected is 2: the test is of naming speakers, not of finding them.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -51,7 +52,7 @@ function speakersIn(t: Transcript): string[] {
 
 test('speaker_type "name": the agent and the customer are named from what they say', async () => {
   const done = await client.transcripts.transcribe(
-    { audio, speaker_labels: true, speech_understanding: { request: { speaker_identification: { speaker_type: 'name' } } } },
+    { audio, speaker_labels: true, speakers_expected: 2, speech_understanding: { request: { speaker_identification: { speaker_type: 'name' } } } },
     polling,
   );
   assert.equal(done.status, 'completed', done.error);
@@ -66,7 +67,7 @@ test('speaker_type "name": the agent and the customer are named from what they s
 
 test('speaker_type "role": agent and customer; names nobody says leave the letters', async () => {
   const roles = await client.transcripts.transcribe(
-    { audio, speaker_labels: true, speech_understanding: { request: { speaker_identification: { speaker_type: 'role', known_values: ['Agent', 'Customer'] } } } },
+    { audio, speaker_labels: true, speakers_expected: 2, speech_understanding: { request: { speaker_identification: { speaker_type: 'role', known_values: ['Agent', 'Customer'] } } } },
     polling,
   );
   assert.equal(roles.status, 'completed', roles.error);
@@ -74,7 +75,7 @@ test('speaker_type "role": agent and customer; names nobody says leave the lette
   assert.deepEqual(speakersIn(roles), ['Agent', 'Customer']);
 
   const strangers = await client.transcripts.transcribe(
-    { audio, speaker_labels: true, speech_understanding: { request: { speaker_identification: { speaker_type: 'name', known_values: ['Peter', 'Paul'] } } } },
+    { audio, speaker_labels: true, speakers_expected: 2, speech_understanding: { request: { speaker_identification: { speaker_type: 'name', known_values: ['Peter', 'Paul'] } } } },
     polling,
   );
   assert.equal(strangers.status, 'completed', strangers.error);
