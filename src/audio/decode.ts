@@ -8,6 +8,7 @@ import { judgeDecode } from './decode-verdict.js';
 import { spawnError, spawnFfmpeg, stopFfmpeg, type FfmpegSource } from './ffmpeg.js';
 import { FfmpegLog, type StreamFacts } from './ffmpeg-log.js';
 import { createMemfd } from './memfd.js';
+import { drained } from './pipe-drain.js';
 import { PcmChunker } from './pcm-chunker.js';
 
 /** What is known about the input: its container and duration, then any warnings at the end. */
@@ -225,7 +226,7 @@ async function feed(
     for await (const chunk of input) {
       if (stdin.destroyed) return;
       sniffer?.push(chunk);
-      if (!stdin.write(chunk)) await writable(stdin);
+      if (!stdin.write(chunk)) await drained(stdin);
     }
     state.ended = true;
     stdin.end();
@@ -234,18 +235,6 @@ async function feed(
     state.error = err;
     onFail();
   }
-}
-
-function writable(stdin: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stdin.off('drain', done);
-      stdin.off('close', done);
-      resolve();
-    };
-    stdin.on('drain', done);
-    stdin.on('close', done);
-  });
 }
 
 async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {

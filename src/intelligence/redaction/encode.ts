@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { EarshotError } from '../../errors.js';
 import { spawnError } from '../../audio/ffmpeg.js';
+import { drained } from '../../audio/pipe-drain.js';
 
 /** A 16-bit PCM WAV file (44-byte RIFF header) in memory; several channels come interleaved. */
 export function encodeWav(pcm: Int16Array, sampleRate = 16000, channels = 1): Buffer {
@@ -94,17 +95,7 @@ export async function encodePieces(pieces: Iterable<Int16Array>, total: number, 
 async function feedPieces(stdin: Writable, pieces: Iterable<Int16Array>): Promise<void> {
   for (const piece of pieces) {
     if (stdin.destroyed) return;
-    if (!stdin.write(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength))) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          stdin.off('drain', done);
-          stdin.off('close', done);
-          resolve();
-        };
-        stdin.on('drain', done);
-        stdin.on('close', done);
-      });
-    }
+    if (!stdin.write(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength))) await drained(stdin);
   }
   stdin.end();
 }
