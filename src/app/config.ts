@@ -160,8 +160,9 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     logLevel: env.EARSHOT_LOG_LEVEL || 'info',
     tlsCert: env.EARSHOT_TLS_CERT || undefined,
     tlsKey: env.EARSHOT_TLS_KEY || undefined,
-    // A real-time session takes about 0.18 of a core (bench/streaming.ts, issue 16): 5 per core fills the cores with streams; lower it when files are transcribed on the same machine.
-    streamMaxSessions: num('EARSHOT_STREAM_MAX_SESSIONS', 5 * availableParallelism()),
+    // bench/streaming.ts on a quiet two-core machine: 8 paced sessions all keep up, 10 do not (4 of 10
+    // fall behind), so 4 per core; lower it when files are transcribed on the same machine.
+    streamMaxSessions: num('EARSHOT_STREAM_MAX_SESSIONS', 4 * availableParallelism()),
     streamMaxSessionsPerKey: env.EARSHOT_STREAM_MAX_SESSIONS_PER_KEY ? num('EARSHOT_STREAM_MAX_SESSIONS_PER_KEY', 1) : undefined,
     streamInactivitySeconds: num('EARSHOT_STREAM_INACTIVITY_SECONDS', 120),
     streamMaxInactivitySeconds: num('EARSHOT_STREAM_MAX_INACTIVITY_SECONDS', 600),
