@@ -18,13 +18,6 @@ export const REQUEST_RULES = {
   promptMaxLength: 4000,
 } as const;
 
-const ID = new RegExp(REQUEST_RULES.idPattern);
-
-/** Whether `text` can be an id at all (path tricks, unicode and overlong ids cannot). */
-export function isIdShaped(text: string): boolean {
-  return text.length <= REQUEST_RULES.idMaxLength && ID.test(text);
-}
-
 /**
  * Refuses a vocabulary list over `limits`, naming the field and the term. The REST schema states
  * the same bounds; this is for callers whose input is not a JSON body (query strings, forms).
