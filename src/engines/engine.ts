@@ -31,8 +31,12 @@ export interface RecognizeOptions {
  * hypothesis at any time, end the utterance to get the final words.
  */
 export interface IncrementalRecognizer {
-  /** Decodes the chunk off the main thread where the engine can, so a server stays responsive. */
-  accept(pcm: Int16Array): Promise<void>;
+  /**
+   * Decodes the chunk off the main thread where the engine can, so a server stays responsive.
+   * Calls may overlap: chunks are decoded in the order given. `receivedAt` (performance.now()
+   * when the audio arrived) lets an engine shared by many streams serve the oldest audio first.
+   */
+  accept(pcm: Int16Array, receivedAt?: number): Promise<void>;
   /** The best hypothesis so far; cheap enough to call after every chunk. */
   partial(): Recognition;
   /** Ends the utterance and returns its final words; the recognizer can then start a new one. */
@@ -48,6 +52,12 @@ export interface SpeechEngine {
   /** Recognise one utterance (a VAD segment, typically up to ~30 s). */
   recognize(pcm: Int16Array, options?: RecognizeOptions): Promise<Recognition>;
   createRecognizer(options?: RecognizeOptions): Promise<IncrementalRecognizer>;
+  /**
+   * How late the engine's live decoding runs now, in ms past when the audio arrived (recent
+   * worst, fading): the measure a server admits new real-time sessions by. Engines that do not
+   * share decoding across streams leave it out.
+   */
+  liveLagMs?(): number;
   close(): Promise<void>;
 }
 

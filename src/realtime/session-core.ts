@@ -80,7 +80,7 @@ export interface ProtocolHooks<C> {
   audioSeconds(): number;
 }
 
-type Entry<C> = { kind: 'audio'; pcm: Int16Array } | { kind: 'command'; command: C };
+type Entry<C> = { kind: 'audio'; pcm: Int16Array; receivedAt: number } | { kind: 'command'; command: C };
 
 export class SessionCore<C> {
   readonly started = Date.now();
@@ -141,7 +141,7 @@ export class SessionCore<C> {
       return;
     }
     if (this.queuedMs > HIGH_WATER_MS && !this.ws.isPaused) this.ws.pause();
-    this.push({ kind: 'audio', pcm });
+    this.push({ kind: 'audio', pcm, receivedAt: performance.now() });
   }
 
   command(command: C): void {
@@ -251,7 +251,7 @@ export class SessionCore<C> {
     this.touch();
     this.queuedMs -= msOf(entry.pcm);
     if (this.ws.isPaused && this.queuedMs < LOW_WATER_MS) this.ws.resume();
-    await transcriber.process(entry.pcm);
+    await transcriber.process(entry.pcm, entry.receivedAt);
   }
 
   private touch(): void {

@@ -109,4 +109,52 @@ describe('the shared decoding pool (issue 16)', () => {
     assert.equal(most, 2);
     assert.equal(slots.waiting, 0);
   });
+
+  test('serves the piece whose audio arrived first: a session that fell behind goes ahead of current ones', async () => {
+    const slots = new CpuSlots(1);
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const task = (name: string) => () => {
+      started.push(name);
+      return new Promise<void>((resolve) => gates.set(name, resolve));
+    };
+    const release = async (name: string) => {
+      gates.get(name)!();
+      await new Promise((r) => setImmediate(r));
+    };
+    const now = performance.now();
+    const done = [
+      slots.run('piece', task('busy'), now),
+      slots.run('piece', task('current-1'), now + 10),
+      slots.run('piece', task('current-2'), now + 20),
+      // Queued last, but its audio arrived 500 ms ago: its session is behind.
+      slots.run('piece', task('behind'), now - 500),
+      slots.run('piece', task('tie-with-current-1'), now + 10),
+    ];
+    await release('busy');
+    await release('behind');
+    await release('current-1');
+    await release('tie-with-current-1');
+    await release('current-2');
+    await Promise.all(done);
+    assert.deepEqual(started, ['busy', 'behind', 'current-1', 'tie-with-current-1', 'current-2']);
+  });
+
+  test('measures how late pieces start past their deadline, and forgets it over seconds', async () => {
+    const slots = new CpuSlots(1);
+    assert.equal(slots.lateMs(), 0);
+    await slots.run('piece', async () => {}, performance.now() - 300);
+    const late = slots.lateMs();
+    assert.ok(late >= 299 && late < 320, String(late));
+    // Utterance ends and pieces that start on time do not lower it; time does.
+    await slots.run('final', async () => {}, performance.now() - 5000);
+    await slots.run('piece', async () => {});
+    assert.ok(slots.lateMs() >= 290, String(slots.lateMs()));
+    assert.ok(slots.lateMs(performance.now() + 2000) < 120, 'fades by e within 2 s');
+    assert.ok(slots.lateMs(performance.now() + 10_000) < 3);
+    // A piece whose deadline is in the future (a fast sender's) is not late.
+    const fresh = new CpuSlots(1);
+    await fresh.run('piece', async () => {}, performance.now() + 5000);
+    assert.equal(fresh.lateMs(), 0);
+  });
 });

@@ -40,12 +40,14 @@ export const WHOLE_UTTERANCE_ARGS: Readonly<Record<string, string>> = { '-remove
 /**
  * For stream decoders (issue 16): a live session's CPU went three quarters to the first-pass search,
  * which with the defaults keeps up to 30000 HMMs active per frame, and a sixth to the fwdflat second
- * pass at each utterance's end. Capping the active HMMs at 5000 and leaving the second pass out
- * (the best path and word posteriors still come from the lattice of the first pass) takes a
- * session from about 0.33 to about 0.18 CPU-seconds per second of audio, with no more errors on
- * the LibriVox clips (test/realtime/capacity.test.ts; bench/streaming.ts prints the profile).
+ * pass at each utterance's end. Capping the active HMMs at 3000, weighting the phone-loop lookahead
+ * a little more (4 instead of 3, so fewer words are entered that the next frames already rule out)
+ * and leaving the second pass out (the best path and word posteriors still come from the lattice
+ * of the first pass) takes a session from about 0.33 to about 0.13 CPU-seconds per second of audio,
+ * with no more errors on the LibriVox clips (test/realtime/capacity.test.ts). The sweep behind the
+ * choice, and what tighter settings cost in errors, is in docs/streaming.md.
  */
-export const STREAM_SEARCH_ARGS: Readonly<Record<string, string>> = { '-maxhmmpf': '5000', '-fwdflat': 'no' };
+export const STREAM_SEARCH_ARGS: Readonly<Record<string, string>> = { '-maxhmmpf': '3000', '-pl_weight': '4', '-fwdflat': 'no' };
 
 /**
  * Builds and selects the search of a decoder created without one (see vocabulary-search.ts), for

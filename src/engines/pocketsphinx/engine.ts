@@ -1,6 +1,7 @@
 /** The default, fully offline speech engine: CMU PocketSphinx through libpocketsphinx. */
 import { EarshotError } from '../../errors.js';
 import { ENGINE_SAMPLE_RATE, type EngineOptions, type IncrementalRecognizer, type Recognition, type RecognizeOptions, type SpeechEngine } from '../engine.js';
+import { streamSlots } from './cpu-slots.js';
 import { Decoder, STREAM_SEARCH_ARGS, WHOLE_UTTERANCE_ARGS } from './decoder.js';
 import { DecoderPool } from './decoder-pool.js';
 import { dither } from './dither.js';
@@ -96,6 +97,11 @@ export class PocketsphinxEngine implements SpeechEngine {
     } finally {
       pool.release(decoder, healthy);
     }
+  }
+
+  /** Every live stream of the process shares one pool of native calls (cpu-slots.ts). */
+  liveLagMs(): number {
+    return streamSlots.lateMs();
   }
 
   /** Waits for a free decoder (the pool may be busy) and keeps it until the recognizer closes. */

@@ -23,9 +23,9 @@ export class PocketsphinxRecognizer implements IncrementalRecognizer {
     this.stream.begin();
   }
 
-  accept(pcm: Int16Array): Promise<void> {
+  accept(pcm: Int16Array, receivedAt?: number): Promise<void> {
     if (this.closed) return Promise.reject(closedError());
-    return this.stream.feed(pcm);
+    return this.stream.feed(pcm, receivedAt);
   }
 
   partial(): Recognition {

@@ -11,7 +11,7 @@
  */
 import { ENGINE_SAMPLE_RATE, type Recognition } from '../engine.js';
 import type { Word } from '../../transcript/model.js';
-import { streamSlots } from './cpu-slots.js';
+import { streamSlots, type Urgency } from './cpu-slots.js';
 import type { Decoder } from './decoder.js';
 import { baseWord, isFiller, toWords } from './words.js';
 
@@ -39,6 +39,8 @@ export class DecodingStream {
   private committed: Word[] = [];
   private hadSpeech = false;
   private samples = 0;
+  /** performance.now() at which this stream's audio clock read 0 (see deadlineOf). */
+  private clockOrigin: number | undefined;
   private readonly pending = new Int16Array(PIECE_SAMPLES);
   private pendingLength = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -58,14 +60,19 @@ export class DecodingStream {
     this.committed = [];
     this.hadSpeech = false;
     this.samples = 0;
+    this.clockOrigin = undefined;
     this.pendingLength = 0;
     this.cached = EMPTY;
     this.dirty = false;
   }
 
-  /** Calls are queued, so a caller that does not await each chunk still decodes them in order. */
-  feed(pcm: Int16Array): Promise<void> {
-    return this.enqueue(() => this.feedNow(pcm));
+  /**
+   * Calls are queued, so a caller that does not await each chunk still decodes them in order.
+   * `receivedAt` (performance.now() when the audio arrived) orders this stream's pieces among
+   * every stream's in the shared pool.
+   */
+  feed(pcm: Int16Array, receivedAt = performance.now()): Promise<void> {
+    return this.enqueue(() => this.feedNow(pcm, receivedAt));
   }
 
   /** Ends the open utterance and returns every word since the last finish(). */
@@ -125,7 +132,7 @@ export class DecodingStream {
     return words;
   }
 
-  private async feedNow(pcm: Int16Array): Promise<void> {
+  private async feedNow(pcm: Int16Array, receivedAt: number): Promise<void> {
     let input = pcm;
     if (this.pendingLength > 0) {
       const take = Math.min(PIECE_SAMPLES - this.pendingLength, input.length);
@@ -133,33 +140,46 @@ export class DecodingStream {
       this.pendingLength += take;
       input = input.subarray(take);
       if (this.pendingLength < PIECE_SAMPLES) return;
-      await this.decodePiece(this.pending);
+      await this.decodePiece(this.pending, receivedAt);
       this.pendingLength = 0;
     }
     const whole = input.length - (input.length % PIECE_SAMPLES);
-    for (let i = 0; i < whole; i += PIECE_SAMPLES) await this.decodePiece(input.subarray(i, i + PIECE_SAMPLES));
+    for (let i = 0; i < whole; i += PIECE_SAMPLES) await this.decodePiece(input.subarray(i, i + PIECE_SAMPLES), receivedAt);
     // Kept for the next call, so the decoder sees the same pieces however the caller chunks audio.
     this.pending.set(input.subarray(whole));
     this.pendingLength = input.length - whole;
   }
 
-  private async decodePiece(piece: Int16Array): Promise<void> {
+  private async decodePiece(piece: Int16Array, receivedAt: number, urgency: Urgency = 'piece'): Promise<void> {
     if (!this.decoder.inUtterance) {
       this.decoder.startUtterance();
       this.timed = [];
       this.timedAtMs = -Infinity;
       this.utteranceStartMs = this.offsetMs + (this.samples * 1000) / ENGINE_SAMPLE_RATE;
     }
-    await streamSlots.run('piece', () => this.decoder.process(piece));
+    await streamSlots.run(urgency, () => this.decoder.process(piece), this.deadlineOf(piece, receivedAt));
     this.samples += piece.length;
     this.dirty = true;
     if (this.decoder.inSpeech()) this.hadSpeech = true;
     else if (this.hadSpeech) await this.closeUtterance();
   }
 
+  /**
+   * When the piece's audio could have arrived at the earliest: when it did, or, for a client that
+   * sends faster than real time, when a real-time client would have sent it. So a fast sender's
+   * backlog waits behind real-time sessions in the shared pool instead of going first as the
+   * oldest audio; a real-time session that fell behind goes first.
+   */
+  private deadlineOf(piece: Int16Array, receivedAt: number): number {
+    const endMs = ((this.samples + piece.length) * 1000) / ENGINE_SAMPLE_RATE;
+    this.clockOrigin ??= receivedAt - endMs;
+    return Math.max(receivedAt, this.clockOrigin + endMs);
+  }
+
   private async finishNow(): Promise<Recognition> {
     if (this.pendingLength > 0) {
-      await this.decodePiece(this.pending.subarray(0, this.pendingLength));
+      // The last few ms before an utterance end: a final waits for them, as for the end itself.
+      await this.decodePiece(this.pending.subarray(0, this.pendingLength), performance.now(), 'final');
       this.pendingLength = 0;
     }
     if (this.decoder.inUtterance) await this.closeUtterance();
