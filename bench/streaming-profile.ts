@@ -12,7 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createVadStream, type VadStream } from '../src/audio/vad/vad-stream.js';
 import { Decoder } from '../src/engines/pocketsphinx/decoder.js';
 import { EngineCache } from '../src/engines/registry.js';
-import type { TurnMessage, TurnSettings } from '../src/realtime/protocol.js';
+import { serialiseServerMessage, type TurnMessage, type TurnSettings } from '../src/realtime/protocol.js';
 import { Resampler } from '../src/realtime/resampler.js';
 import { StreamTranscriber } from '../src/realtime/transcriber.js';
 
@@ -135,7 +135,7 @@ export async function profileSession(pcm: Int16Array, settings: TurnSettings, ch
     },
     emit: (turn: TurnMessage) => {
       let json = '';
-      const jsonMicros = cpuOf(() => (json = JSON.stringify(turn)));
+      const jsonMicros = cpuOf(() => (json = serialiseServerMessage(turn)));
       if (active) active.add('JSON', jsonMicros);
       meter.sync('WebSocket send', () => server.send(json));
       if (turn.end_of_turn) finals++;
@@ -171,9 +171,16 @@ export async function profileSession(pcm: Int16Array, settings: TurnSettings, ch
   return { audioSeconds, perPart, total: (used.user + used.system) / 1000 / audioSeconds, partials, finals };
 }
 
-/** Mean CPU µs of the partials whose turn age falls in [fromMs, toMs): in all, and for their words. */
+/**
+ * Median CPU µs of the partials whose turn age falls in [fromMs, toMs): in all, and for their words.
+ * The median, since a partial that a garbage collection or a once-a-second re-segmentation lands
+ * on is not the typical cost.
+ */
 export function partialCost(profile: Profile, fromMs: number, toMs: number): { micros: number; hypothesisMicros: number; count: number } {
   const inRange = profile.partials.filter((p) => p.ageMs >= fromMs && p.ageMs < toMs);
-  const mean = (f: (p: Profile['partials'][number]) => number) => inRange.reduce((sum, p) => sum + f(p), 0) / Math.max(1, inRange.length);
-  return { micros: mean((p) => p.hypothesisMicros + p.jsonMicros), hypothesisMicros: mean((p) => p.hypothesisMicros), count: inRange.length };
+  const median = (f: (p: Profile['partials'][number]) => number) => {
+    const sorted = inRange.map(f).sort((a, b) => a - b);
+    return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
+  };
+  return { micros: median((p) => p.hypothesisMicros + p.jsonMicros), hypothesisMicros: median((p) => p.hypothesisMicros), count: inRange.length };
 }

@@ -78,7 +78,7 @@ async function librivoxPauses(): Promise<Pause[]> {
     group++;
     found.forEach((p, i) => {
       const before = words.filter((w) => w.end <= p.atMs + 100).at(-1);
-      pauses.push({ lastWord: before?.text, prosody: p.prosody, silenceMs: p.silenceMs, label: i === found.length - 1 ? 1 : 0, group });
+      pauses.push({ lastWord: before?.text, lastWordConfidence: before?.confidence, prosody: p.prosody, silenceMs: p.silenceMs, label: i === found.length - 1 ? 1 : 0, group });
     });
   }
   await engines.close();
@@ -91,7 +91,7 @@ type ProsodyCue = (typeof PROSODY)[number];
 const SCALE: Record<ProsodyCue, number> = { pitchChange: 12, levelChange: 20, pitchSlope: 6, levelSlope: 10 };
 
 function inputs(p: Pause, silenceMs: number, prosody: readonly ProsodyCue[]): number[] {
-  const f = featureVector({ lastWord: p.lastWord, silenceMs });
+  const f = featureVector({ lastWord: p.lastWord, lastWordConfidence: p.lastWordConfidence, silenceMs });
   return [...FEATURES.map((k) => f[k]), ...prosody.map((k) => Math.max(-1, Math.min(1, p.prosody[k] / SCALE[k])))];
 }
 

@@ -4,10 +4,10 @@
 // used before issue 16; withProsody*: models that also hear prosody (measured, not used: docs/streaming.md).
 export const FITTED_END_OF_TURN = {
   "weights": {
-    "bias": 0.0068,
-    "nonFinalWord": -1.6708,
+    "bias": 0.0153,
+    "nonFinalWord": -1.7333,
     "noWords": 0,
-    "silence": 1.1038
+    "silence": 1.1016
   },
   "fit": {
     "pauses": 208,
@@ -46,16 +46,16 @@ export const FITTED_END_OF_TURN = {
     },
     "withProsodySlopes": {
       "weights": {
-        "bias": -0.1447,
-        "nonFinalWord": -1.6669,
+        "bias": -0.1254,
+        "nonFinalWord": -1.7346,
         "noWords": 0,
-        "silence": 1.1442,
-        "pitchSlope": -0.7905,
-        "levelSlope": -0.3865
+        "silence": 1.1421,
+        "pitchSlope": -0.7963,
+        "levelSlope": -0.377
       },
       "train": {
         "accuracy": 0.7627,
-        "balanced": 0.7567
+        "balanced": 0.7551
       },
       "test": {
         "accuracy": 0.7403,
@@ -70,22 +70,22 @@ export const FITTED_END_OF_TURN = {
     },
     "withAllProsody": {
       "weights": {
-        "bias": 0.0499,
-        "nonFinalWord": -1.5953,
+        "bias": 0.0599,
+        "nonFinalWord": -1.6557,
         "noWords": 0,
-        "silence": 1.0913,
-        "pitchChange": 1.3642,
-        "levelChange": 0.4539,
-        "pitchSlope": -0.8158,
-        "levelSlope": -0.3857
+        "silence": 1.0897,
+        "pitchChange": 1.3171,
+        "levelChange": 0.4432,
+        "pitchSlope": -0.8228,
+        "levelSlope": -0.377
       },
       "train": {
-        "accuracy": 0.7826,
-        "balanced": 0.7907
+        "accuracy": 0.7844,
+        "balanced": 0.792
       },
       "test": {
-        "accuracy": 0.7681,
-        "balanced": 0.7461
+        "accuracy": 0.7662,
+        "balanced": 0.7434
       },
       "simulated": {
         "latencyP50Ms": 416,

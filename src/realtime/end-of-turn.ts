@@ -2,7 +2,10 @@
  * `end_of_turn_confidence` (issue 16 item 4): the probability that the speaker has finished, from
  * a logistic model over
  * - the turn's last word: a function word or trailing conjunction ("the", "and", "of") means the
- *   sentence goes on (the punctuation stage's sentence cues);
+ *   sentence goes on (the punctuation stage's sentence cues), weighted by the engine's confidence
+ *   in that word. On real recordings the word a turn ends on is often misheard ("for them" heard
+ *   as "how about"), and a function word the engine is unsure of is weak evidence: the feature is
+ *   the indicator's expected value under the word's posterior;
  * - the silence so far, so the confidence rises the longer the speaker stays quiet.
  * Its weights (end-of-turn-weights.ts, generated) are fitted by scripts/fit-end-of-turn.ts on
  * pauses labelled from espeak-ng and LibriVox speech (sentence ends against pauses inside
@@ -19,6 +22,8 @@ import type { TurnSettings } from './protocol.js';
 export interface TurnEndCues {
   /** The last word of the turn so far (partial or final), if any. */
   lastWord: string | undefined;
+  /** The engine's posterior for that word, 0..1; absent when unknown (a partial word, text). */
+  lastWordConfidence?: number;
   silenceMs: number;
 }
 
@@ -37,7 +42,7 @@ export type Weights = Record<Feature, number>;
 export function featureVector(cues: TurnEndCues): Record<Feature, number> {
   return {
     bias: 1,
-    nonFinalWord: cues.lastWord !== undefined && isNonFinal(coreOf(cues.lastWord)) ? 1 : 0,
+    nonFinalWord: cues.lastWord !== undefined && isNonFinal(coreOf(cues.lastWord)) ? (cues.lastWordConfidence ?? 1) : 0,
     noWords: cues.lastWord === undefined ? 1 : 0,
     silence: Math.min(cues.silenceMs, FITTED_SILENCE_MS) / 1000,
   };

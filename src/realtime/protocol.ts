@@ -27,7 +27,14 @@ export interface StreamWord {
   speaker?: string;
 }
 
+/**
+ * On a Turn message: the JSON of its first `count` words, made once when they became final, which
+ * serialiseServerMessage reuses (a symbol, so JSON.stringify and the SDKs never see it).
+ */
+export const WORDS_JSON = Symbol('earshot.wordsJson');
+
 export interface TurnMessage {
+  [WORDS_JSON]?: { count: number; json: string };
   type: 'Turn';
   turn_order: number;
   turn_is_formatted: boolean;
@@ -302,4 +309,18 @@ function badMessage(message: string): EarshotError {
 
 function badRate(message: string): EarshotError {
   return new EarshotError('stream_bad_sample_rate', message);
+}
+
+/**
+ * JSON.stringify(message), reusing the JSON a Turn message carries for its leading words
+ * (WORDS_JSON): the same text, without serialising a long turn's final words at every partial.
+ */
+export function serialiseServerMessage(message: ServerMessage): string {
+  const prefix = message.type === 'Turn' ? message[WORDS_JSON] : undefined;
+  if (message.type !== 'Turn' || !prefix || prefix.count === 0) return JSON.stringify(message);
+  const head = JSON.stringify({ ...message, words: [] });
+  // The key's own quotes are unescaped; inside a string value they would be \", so this is the key.
+  const at = head.indexOf('"words":[]');
+  const rest = message.words.length > prefix.count ? `,${JSON.stringify(message.words.slice(prefix.count)).slice(1, -1)}` : '';
+  return `${head.slice(0, at)}"words":[${prefix.json}${rest}]${head.slice(at + '"words":[]'.length)}`;
 }

@@ -14,7 +14,7 @@ import { EarshotError } from '../errors.js';
 import { OnlineSpeakerTracker } from '../intelligence/speakers/online-tracker.js';
 import { StreamAudioDecoder } from './audio-input.js';
 import { CLOSE_NORMAL, closeFrameFor, type CloseFrame } from './close-codes.js';
-import { applySettings, parseClientMessage, WARNING_NOT_APPLIED, type ServerMessage, type StreamOptions, type TurnMessage } from './protocol.js';
+import { applySettings, parseClientMessage, serialiseServerMessage, WARNING_NOT_APPLIED, type ServerMessage, type StreamOptions, type TurnMessage } from './protocol.js';
 import { SessionCore, type SessionDeps } from './session-core.js';
 import type { StreamTranscriber } from './transcriber.js';
 
@@ -118,7 +118,7 @@ export class StreamSession {
   }
 
   private send(message: ServerMessage): void {
-    this.core.send(JSON.stringify(message));
+    this.core.send(serialiseServerMessage(message));
   }
 }
 

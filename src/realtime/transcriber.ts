@@ -15,9 +15,18 @@ import type { VadStream } from '../audio/vad/vad-stream.js';
 import { ENGINE_SAMPLE_RATE, type IncrementalRecognizer } from '../engines/engine.js';
 import type { OnlineSpeakerTracker } from '../intelligence/speakers/online-tracker.js';
 import type { Word } from '../transcript/model.js';
-import type { StreamWord, TurnMessage, TurnSettings } from './protocol.js';
-import { endOfTurnConfidence, turnEnds } from './end-of-turn.js';
+import type { TurnMessage, TurnSettings } from './protocol.js';
+import { endOfTurnConfidence, turnEnds, type TurnEndCues } from './end-of-turn.js';
 import { TurnDetector } from './turn-detector.js';
+import { FinalWords, turnMessage, wireWord } from './turn-wire.js';
+
+/**
+ * How far the recognizer may lag behind the VAD before process() waits for it. Decoding runs
+ * beside the turn logic rather than in lockstep with it, so a session whose decoding fell behind
+ * keeps a piece waiting in the shared pool at every moment and catches up at once; past this
+ * bound the wait pushes back on the session's input (and so on the client).
+ */
+export const MAX_DECODE_LAG_MS = 1000;
 
 /** Audio between partial turns while a turn is open (the target is ≤ 300 ms). */
 export const PARTIAL_EVERY_MS = 200;
@@ -54,6 +63,8 @@ export interface TranscriberOptions {
   onTurnBoundary?(event: TurnBoundary): void;
 }
 
+type LastWord = Omit<TurnEndCues, 'silenceMs'>;
+
 export type TurnBoundary = { type: 'started'; atMs: number } | { type: 'stopped'; atMs: number; forced: boolean; words: number };
 
 export class StreamTranscriber {
@@ -63,8 +74,9 @@ export class StreamTranscriber {
   private audioMs = 0;
   private turnOpen = false;
   private turnStartMs = 0;
-  /** Final words of the open turn (committed at pauses). */
+  /** Final words of the open turn (committed at pauses), and the same in wire form for partials. */
   private turnWords: Word[] = [];
+  private readonly finalWire = new FinalWords();
   /** Words committed at the latest pause, reported as `utterance` on the next partial. */
   private utterance: Word[] = [];
   private committedThisPause = false;
@@ -73,6 +85,10 @@ export class StreamTranscriber {
   private turnOrder = 0;
   private turnAudio: Int16Array[] = [];
   private turnAudioSamples = 0;
+  /** Audio given to the recognizer and not yet decoded, and the promise of the last chunk's decode. */
+  private undecodedMs = 0;
+  private decoded: Promise<void> = Promise.resolve();
+  private decodeFailure: unknown = undefined;
 
   constructor(private readonly options: TranscriberOptions) {
     this.settings = options.settings;
@@ -94,10 +110,13 @@ export class StreamTranscriber {
     return this.turnOrder;
   }
 
-  async process(pcm: Int16Array): Promise<void> {
+  /** `receivedAt`: performance.now() when the chunk arrived, which orders decoding across sessions. */
+  async process(pcm: Int16Array, receivedAt = performance.now()): Promise<void> {
     const { recognizer, vad } = this.options;
-    const [probabilities] = await Promise.all([vad.push(pcm), recognizer.accept(pcm)]);
+    this.decode(pcm, receivedAt);
+    const probabilities = await vad.push(pcm);
     this.audioMs += (pcm.length * 1000) / ENGINE_SAMPLE_RATE;
+    if (this.undecodedMs > MAX_DECODE_LAG_MS) await this.decodeCaughtUp();
     for (const p of probabilities) {
       const event = this.detector.frame(p);
       if (event === 'speech-start') this.committedThisPause = false;
@@ -108,7 +127,9 @@ export class StreamTranscriber {
       }
       if (!this.turnOpen || this.detector.speaking) continue;
       const silence = this.detector.silenceMs;
-      const confidence = this.confidence(this.lastWordText());
+      // The turn may end now, and whether it does depends on its last word: decode up to here.
+      if (silence >= Math.min(this.settings.minTurnSilenceMs, this.settings.maxTurnSilenceMs)) await this.decodeCaughtUp();
+      const confidence = this.confidence(this.lastWord());
       if (turnEnds(confidence, silence, this.settings)) {
         await this.endTurn(confidence, false);
       } else if (!this.committedThisPause && silence >= pauseCommitMs(this.settings)) {
@@ -128,8 +149,9 @@ export class StreamTranscriber {
 
   /** `ForceEndpoint`: ends the turn now, with whatever words the engine has. */
   async forceEndpoint(): Promise<void> {
+    await this.decodeCaughtUp();
     if (!this.turnOpen) this.openTurn(this.lastFlushMs);
-    await this.endTurn(this.confidence(this.lastWordText()), true);
+    await this.endTurn(this.confidence(this.lastWord()), true);
   }
 
   /**
@@ -141,6 +163,7 @@ export class StreamTranscriber {
     this.lastFlushMs = this.audioMs;
     this.turnOpen = false;
     this.turnWords = [];
+    this.finalWire.clear();
     this.utterance = [];
     this.turnAudio = [];
     this.turnAudioSamples = 0;
@@ -150,13 +173,37 @@ export class StreamTranscriber {
   async finish(): Promise<void> {
     const tail = await this.options.vad.flush();
     for (const p of tail) this.detector.frame(p);
-    if (this.turnOpen) await this.endTurn(this.confidence(this.lastWordText()), true);
+    await this.decodeCaughtUp();
+    if (this.turnOpen) await this.endTurn(this.confidence(this.lastWord()), true);
+  }
+
+  /** Hands the chunk to the recognizer without waiting for it (see MAX_DECODE_LAG_MS). */
+  private decode(pcm: Int16Array, receivedAt: number): void {
+    if (this.decodeFailure !== undefined) throw this.decodeFailure;
+    const ms = (pcm.length * 1000) / ENGINE_SAMPLE_RATE;
+    this.undecodedMs += ms;
+    this.decoded = this.options.recognizer.accept(pcm, receivedAt).then(
+      () => {
+        this.undecodedMs -= ms;
+      },
+      (err: unknown) => {
+        this.undecodedMs -= ms;
+        this.decodeFailure ??= err;
+      },
+    );
+  }
+
+  /** Waits until every chunk given to the recognizer is decoded; a failed decode fails here. */
+  private async decodeCaughtUp(): Promise<void> {
+    await this.decoded;
+    if (this.decodeFailure !== undefined) throw this.decodeFailure;
   }
 
   private openTurn(startMs: number): void {
     this.turnOpen = true;
     this.turnStartMs = startMs;
     this.turnWords = [];
+    this.finalWire.clear();
     this.utterance = [];
     this.lastPartialMs = -Infinity;
     this.turnAudio = [];
@@ -169,6 +216,7 @@ export class StreamTranscriber {
     this.lastFlushMs = this.audioMs;
     const mine = words.filter((w) => w.end > this.turnStartMs - ONSET_PAD_MS);
     this.turnWords.push(...mine);
+    this.finalWire.add(mine);
     if (mine.length > 0) this.utterance = mine;
   }
 
@@ -178,16 +226,17 @@ export class StreamTranscriber {
     const audio = this.turnAudio;
     this.turnOpen = false;
     this.turnWords = [];
+    this.finalWire.clear();
     this.turnAudio = [];
     this.options.onTurnBoundary?.({ type: 'stopped', atMs: this.detector.nowMs, forced, words: words.length });
     // A cough or a click: the VAD heard something, the engine no word. No turn to report.
     if (words.length === 0) return;
     const speaker = this.options.speakers ? this.speakerOf(audio) : undefined;
-    const final = turnMessage(this.turnOrder, words, { final: true, formatted: false, confidence, speaker });
+    const final = turnMessage(this.turnOrder, words.map((w) => wireWord(w, true, speaker)), { final: true, formatted: false, confidence, speaker });
     final.utterance = final.transcript;
     this.options.emit(final);
     if (this.settings.formatTurns) {
-      const formatted = turnMessage(this.turnOrder, this.options.format(words), { final: true, formatted: true, confidence, speaker });
+      const formatted = turnMessage(this.turnOrder, this.options.format(words).map((w) => wireWord(w, true, speaker)), { final: true, formatted: true, confidence, speaker });
       formatted.utterance = formatted.transcript;
       this.options.emit(formatted);
     }
@@ -196,14 +245,8 @@ export class StreamTranscriber {
 
   private emitPartial(): void {
     const open = this.options.recognizer.partial().words.filter((w) => w.end > this.turnStartMs - ONSET_PAD_MS);
-    const final = this.turnWords;
-    if (final.length + open.length === 0) return;
-    const message = turnMessage(this.turnOrder, [...final, ...open], {
-      final: false,
-      formatted: false,
-      confidence: this.confidence((open.at(-1) ?? final.at(-1))?.text),
-      finalWords: final.length,
-    });
+    if (this.finalWire.length + open.length === 0) return;
+    const message = this.finalWire.partial(this.turnOrder, open, this.confidence(this.lastWord(open)));
     if (this.utterance.length > 0) {
       message.utterance = this.utterance.map((w) => w.text).join(' ');
       this.utterance = [];
@@ -212,13 +255,20 @@ export class StreamTranscriber {
     this.options.emit(message);
   }
 
-  /** `end_of_turn_confidence` now, after `lastWord`. */
-  private confidence(lastWord: string | undefined): number {
-    return endOfTurnConfidence({ lastWord, silenceMs: this.detector.silenceMs });
+  /** `end_of_turn_confidence` now, after the turn's last word. */
+  private confidence(last: LastWord): number {
+    return endOfTurnConfidence({ ...last, silenceMs: this.detector.silenceMs });
   }
 
-  private lastWordText(): string | undefined {
-    return (this.options.recognizer.partial().words.at(-1) ?? this.turnWords.at(-1))?.text;
+  /**
+   * The turn's last word so far: the open utterance's, whose confidence is not estimated yet, or
+   * else the last final word with its posterior.
+   */
+  private lastWord(open: readonly Word[] = this.options.recognizer.partial().words): LastWord {
+    const partial = open.at(-1);
+    if (partial) return { lastWord: partial.text };
+    const final = this.turnWords.at(-1);
+    return { lastWord: final?.text, lastWordConfidence: final?.confidence };
   }
 
   private keepAudio(pcm: Int16Array): void {
@@ -237,39 +287,4 @@ export class StreamTranscriber {
     // Too little speech to describe a voice: AssemblyAI labels such turns UNKNOWN too.
     return this.options.speakers!.assign(pcm)?.speaker ?? 'UNKNOWN';
   }
-}
-
-interface TurnShape {
-  final: boolean;
-  formatted: boolean;
-  confidence: number;
-  speaker?: string;
-  /** In a partial, how many leading words are final. */
-  finalWords?: number;
-}
-
-function turnMessage(order: number, words: readonly Word[], shape: TurnShape): TurnMessage {
-  const wire: StreamWord[] = words.map((w, i) => {
-    const word: StreamWord = {
-      start: Math.round(w.start),
-      end: Math.round(w.end),
-      text: w.text,
-      confidence: Math.round(w.confidence * 1e4) / 1e4,
-      word_is_final: shape.final || i < (shape.finalWords ?? 0),
-    };
-    if (shape.speaker !== undefined) word.speaker = shape.speaker;
-    return word;
-  });
-  const message: TurnMessage = {
-    type: 'Turn',
-    turn_order: order,
-    turn_is_formatted: shape.formatted,
-    end_of_turn: shape.final,
-    end_of_turn_confidence: shape.confidence,
-    transcript: wire.map((w) => w.text).join(' '),
-    words: wire,
-    utterance: '',
-  };
-  if (shape.speaker !== undefined) message.speaker_label = shape.speaker;
-  return message;
 }

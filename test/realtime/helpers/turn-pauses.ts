@@ -17,6 +17,8 @@ import { TurnDetector } from '../../../src/realtime/turn-detector.js';
 
 export interface LabelledPause {
   lastWord: string | undefined;
+  /** The engine's posterior for lastWord, when it came from the engine rather than the text. */
+  lastWordConfidence?: number;
   prosody: ProsodyFeatures;
   silenceMs: number;
   label: 0 | 1;
