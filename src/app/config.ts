@@ -160,9 +160,10 @@ export function loadConfig(flags: Partial<EarshotConfig> = {}, env: NodeJS.Proce
     logLevel: env.EARSHOT_LOG_LEVEL || 'info',
     tlsCert: env.EARSHOT_TLS_CERT || undefined,
     tlsKey: env.EARSHOT_TLS_KEY || undefined,
-    // bench/streaming.ts on a quiet two-core machine: 8 paced sessions all keep up, 10 do not (4 of 10
-    // fall behind), so 4 per core; lower it when files are transcribed on the same machine.
-    streamMaxSessions: num('EARSHOT_STREAM_MAX_SESSIONS', 4 * availableParallelism()),
+    // bench/streaming.ts on a two-core machine: 10 paced sessions keep up, 12 do only while the host
+    // runs at full speed, so 5 per core; the lag check below refuses sooner on a loaded machine.
+    streamMaxSessions: num('EARSHOT_STREAM_MAX_SESSIONS', 5 * availableParallelism()),
+    streamMaxLagMs: num('EARSHOT_STREAM_MAX_LAG_MS', 500),
     streamMaxSessionsPerKey: env.EARSHOT_STREAM_MAX_SESSIONS_PER_KEY ? num('EARSHOT_STREAM_MAX_SESSIONS_PER_KEY', 1) : undefined,
     streamInactivitySeconds: num('EARSHOT_STREAM_INACTIVITY_SECONDS', 120),
     streamMaxInactivitySeconds: num('EARSHOT_STREAM_MAX_INACTIVITY_SECONDS', 600),

@@ -16,6 +16,14 @@ export interface ConcurrencyOptions {
    * decoder built for its terms, a model of its own in memory (~95 MB), not one of the shared pool.
    */
   maxVocabularySessions: number;
+  /**
+   * A new session is refused while live decoding runs later than this (ms past the audio's
+   * arrival, recent worst): the machine is full, whatever the session count says (a slower host,
+   * files transcribed beside the streams, other programs).
+   */
+  maxLagMs?: number;
+  /** How late live decoding runs now (SpeechEngine.liveLagMs); 0 when unknown. */
+  liveLagMs?: () => number;
 }
 
 export interface SessionSlot {
@@ -30,6 +38,7 @@ export class ConcurrencyLimits {
 
   constructor(readonly options: ConcurrencyOptions) {
     for (const [name, value] of Object.entries(options)) {
+      if (typeof value === 'function' || value === undefined) continue;
       if (!Number.isInteger(value) || value < 1) throw new EarshotError('config_invalid', `${name} must be a whole number of at least 1, got ${value}.`);
     }
   }
@@ -42,6 +51,13 @@ export class ConcurrencyLimits {
     }
     if (this.total >= this.options.maxSessions) {
       throw new EarshotError('stream_too_many_sessions', `Too many concurrent sessions: the server runs its maximum of ${this.options.maxSessions}; try again shortly.`);
+    }
+    const lag = this.options.liveLagMs?.() ?? 0;
+    if (this.options.maxLagMs !== undefined && lag > this.options.maxLagMs) {
+      throw new EarshotError(
+        'stream_too_many_sessions',
+        `The server is at capacity: live transcription already runs ${Math.round(lag)} ms behind the audio (the limit for admitting a session is ${this.options.maxLagMs} ms); try again shortly.`,
+      );
     }
     if (vocabulary && this.vocabularySessions >= this.options.maxVocabularySessions) {
       throw new EarshotError(

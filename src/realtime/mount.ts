@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { applyHttpLimits, serverCreationOptions } from '../api/http-limits.js';
 import type { HttpLimits } from '../app/config.js';
 import { loadSileroSession } from '../audio/vad/silero.js';
+import type { SpeechEngine } from '../engines/engine.js';
 import { DEFAULT_ENGINE, EngineCache } from '../engines/registry.js';
 import { punctuateTurn } from '../intelligence/punctuation/punctuate.js';
 import { EarshotError } from '../errors.js';
@@ -29,6 +30,8 @@ export interface RealtimeSettings {
   tlsCert?: string;
   tlsKey?: string;
   streamMaxSessions: number;
+  /** How late live decoding may run (ms past the audio's arrival) and still admit a new session. */
+  streamMaxLagMs: number;
   /** Default: streamMaxSessions. */
   streamMaxSessionsPerKey?: number;
   /** Idle time before a session is closed, when the client gives no `inactivity_timeout`. */
@@ -72,7 +75,8 @@ export async function mountRealtime(
   // Sessions hold a decoder each for their whole length, so streaming gets its own engine whose
   // pool grows (lazily) to the session limit, and never waits for batch jobs' decoders.
   const engines = new EngineCache({ parallelism: settings.streamMaxSessions, warmUp: 'streams' });
-  const engine = () => engines.get(DEFAULT_ENGINE);
+  let loaded: SpeechEngine | undefined;
+  const engine = () => engines.get(DEFAULT_ENGINE).then((e) => (loaded = e));
   // The engine loads with the first session (its Begin goes out at once; audio waits in the queue
   // meanwhile), so a server used only for batch jobs never holds a streaming decoder. The VAD
   // model is shared with batch jobs and small: load it now.
@@ -103,6 +107,8 @@ export async function mountRealtime(
       maxSessions: settings.streamMaxSessions,
       maxSessionsPerKey: settings.streamMaxSessionsPerKey ?? settings.streamMaxSessions,
       maxVocabularySessions: settings.streamMaxVocabularySessions,
+      maxLagMs: settings.streamMaxLagMs,
+      liveLagMs: () => loaded?.liveLagMs?.() ?? 0,
     }),
     tokens,
     timeouts: {

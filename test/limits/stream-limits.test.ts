@@ -1,13 +1,15 @@
 /**
  * Streaming limits against idle and careless clients (issue 15 item 4), over real TLS WebSockets:
  * a client's `inactivity_timeout` is cut to the server's maximum, sessions with a custom
- * vocabulary have a cap of their own, and an unauthenticated upgrade is refused with 4001 and,
- * when the client never answers the close frame, cut off by the server.
+ * vocabulary have a cap of their own, an unauthenticated upgrade is refused with 4001 and,
+ * when the client never answers the close frame, cut off by the server, and a session is refused
+ * with 4102 while live decoding runs behind (issue 16: a full machine refuses, whatever the count).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
+import { clipSequence } from '../realtime/helpers/audio.js';
 import { startStreamServer, type StreamTestServer } from '../realtime/helpers/stream-server.js';
 
 describe('streaming limits', () => {
@@ -63,5 +65,45 @@ describe('streaming limits', () => {
     assert.equal(frame[0], 0x88, 'a close frame');
     assert.equal(frame.readUInt16BE(2), 4001);
     assert.match(frame.subarray(4).toString('utf8'), /Not Authorized/);
+  });
+});
+
+describe('admission by live decoding lag', () => {
+  let s: StreamTestServer;
+
+  before(async () => {
+    s = await startStreamServer({ streamMaxLagMs: 100 });
+  });
+  after(() => s.close());
+
+  test('while live decoding runs behind the audio, a new session is refused with 4102; once it catches up, one is served', async () => {
+    // Eight seconds of LibriVox speech arriving at once: a stream whose audio came late (a network
+    // stall), so decoding it runs behind its arrival by hundreds of ms, on any machine.
+    const speech = (await clipSequence(['0880', '0930', '0920'], 300)).pcm;
+    const late = s.connect({ sample_rate: '16000' });
+    await late.begun;
+    await late.send(speech.subarray(0, 1600));
+    await new Promise((r) => setTimeout(r, speech.length / 16));
+    await late.send(speech.subarray(1600));
+    await new Promise((r) => setTimeout(r, 400));
+    const refused = s.connect({ sample_rate: '16000' }, { key: s.keyB });
+    const { code, reason } = await refused.closed;
+    assert.equal(code, 4102, reason);
+    assert.match(reason, /ms behind the audio/);
+    late.ws.send(JSON.stringify({ type: 'Terminate' }));
+    assert.equal((await late.closed).code, 1000);
+    assert.ok(late.turns().some((t) => t.end_of_turn && /young man/.test(t.transcript)), 'the late stream lost nothing');
+    // Its lateness fades within seconds of decoding catching up.
+    for (let attempt = 0; ; attempt++) {
+      const next = s.connect({ sample_rate: '16000' }, { key: s.keyB });
+      const outcome = await Promise.race([next.begun.then(() => 'served'), next.closed.then(({ code }) => String(code))]);
+      if (outcome === 'served') {
+        next.ws.close();
+        break;
+      }
+      assert.equal(outcome, '4102');
+      assert.ok(attempt < 15, 'still refused 15 s after the late stream ended');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   });
 });

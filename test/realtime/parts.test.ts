@@ -8,10 +8,11 @@ import { ERRORS } from '../../src/errors.js';
 import { StreamAudioDecoder } from '../../src/realtime/audio-input.js';
 import { CLOSE_CODES, closeFrameFor, closeReason, MAX_REASON_BYTES } from '../../src/realtime/close-codes.js';
 import { ConcurrencyLimits } from '../../src/realtime/limits.js';
-import { applySettings, DEFAULT_TURN_SETTINGS, parseClientMessage, parseStreamOptions } from '../../src/realtime/protocol.js';
+import { applySettings, DEFAULT_TURN_SETTINGS, parseClientMessage, parseStreamOptions, serialiseServerMessage } from '../../src/realtime/protocol.js';
 import { Resampler } from '../../src/realtime/resampler.js';
 import { endOfTurnConfidence, turnEnds } from '../../src/realtime/end-of-turn.js';
 import { TurnDetector } from '../../src/realtime/turn-detector.js';
+import { FinalWords } from '../../src/realtime/turn-wire.js';
 import { StreamTokens } from '../../src/realtime/tokens.js';
 import { EarshotError } from '../../src/errors.js';
 import { ProsodyTracker } from './helpers/prosody.js';
@@ -141,6 +142,17 @@ describe('turn rules', () => {
     for (const c of [at(undefined), at('and', 0), at('man', 2000), at('man', Infinity)]) assert.ok(c > 0 && c < 1, String(c));
   });
 
+  test('a function word the engine is unsure of holds the turn open less than one it is sure of', () => {
+    const at = (lastWordConfidence: number | undefined, silenceMs = 800) => endOfTurnConfidence({ lastWord: 'those', lastWordConfidence, silenceMs });
+    assert.ok(at(0.25) > at(0.9), `unsure ${at(0.25)} vs sure ${at(0.9)}`);
+    assert.equal(at(undefined), at(1), 'a word without a posterior (partial, text) counts fully');
+    // LibriVox 0890 ends "…to be ill disposed", heard as "…the oldest those" (posterior 0.25):
+    // by 800 ms of silence it ends rather than wait for max_turn_silence; a sure "those" still waits.
+    assert.ok(at(0.25) >= settings.endOfTurnConfidenceThreshold, String(at(0.25)));
+    assert.ok(at(1) < settings.endOfTurnConfidenceThreshold, String(at(1)));
+    assert.equal(endOfTurnConfidence({ lastWord: 'man', lastWordConfidence: 0.1, silenceMs: 400 }), endOfTurnConfidence({ lastWord: 'man', silenceMs: 400 }), 'the posterior only weighs function words');
+  });
+
   test('end_of_turn_confidence is higher at sentence ends than at pauses inside sentences (held-out espeak-ng speech)', async () => {
     // Sentences the model was not fitted on (scripts/fit-end-of-turn.ts), read with pauses at each mark.
     const { pauses } = await espeakPauses(
@@ -231,6 +243,19 @@ describe('tokens and limits', () => {
     plain.release();
     assert.equal(limits.active, 1);
   });
+
+  test('a new session is refused while live decoding runs later than the limit, whatever the count', () => {
+    let lag = 0;
+    const limits = new ConcurrencyLimits({ maxSessions: 10, maxSessionsPerKey: 10, maxVocabularySessions: 1, maxLagMs: 500, liveLagMs: () => lag });
+    const first = limits.acquire('a');
+    lag = 820;
+    assert.throws(() => limits.acquire('a'), (err: EarshotError) => err.code === 'stream_too_many_sessions' && /820 ms behind the audio \(the limit for admitting a session is 500 ms\)/.test(err.message));
+    assert.equal(limits.active, 1, 'a refusal holds no slot');
+    lag = 480;
+    limits.acquire('a');
+    first.release();
+    assert.equal(limits.active, 1);
+  });
 });
 
 describe('close codes', () => {
@@ -251,5 +276,37 @@ describe('close codes', () => {
     assert.deepEqual(closeFrameFor(new Error('secret path /etc')), { code: 1011, reason: 'Internal server error' });
     assert.equal(closeFrameFor(new EarshotError('invalid_request', 'bad')).code, 4101);
     assert.equal(closeFrameFor(new EarshotError('engine_failed', 'x')).code, 1011);
+  });
+});
+
+describe('partial turns over a long turn (issue 16 item 2)', () => {
+  const word = (text: string, i: number) => ({ text, start: i * 300, end: i * 300 + 250, confidence: 0.8 + (i % 3) / 10 });
+
+  test('a partial serialised with its final words\' JSON reused is exactly JSON.stringify of the message', () => {
+    const finals = new FinalWords();
+    // Texts that contain the key the serialiser looks for, quotes and escapes.
+    finals.add(['say', '"words":[]', 'back\\slash'].map(word));
+    finals.add([word('ünïcode', 3)]);
+    for (const open of [[], [word('and', 4), word('then"', 5)]]) {
+      const message = finals.partial(7, open, 0.25);
+      assert.equal(serialiseServerMessage(message), JSON.stringify(message));
+      const parsed = JSON.parse(serialiseServerMessage(message));
+      assert.equal(parsed.words.length, 4 + open.length);
+      assert.deepEqual(parsed.words.map((w: { word_is_final: boolean }) => w.word_is_final), [true, true, true, true, ...open.map(() => false)]);
+      assert.equal(parsed.transcript, ['say', '"words":[]', 'back\\slash', 'ünïcode', ...open.map((w) => w.text)].join(' '));
+    }
+    const empty = new FinalWords();
+    const onlyOpen = empty.partial(0, [word('hello', 0)], 0.1);
+    assert.equal(serialiseServerMessage(onlyOpen), JSON.stringify(onlyOpen));
+  });
+
+  test('a partial does not serialise the final words again: its cost stays with the open words', () => {
+    const finals = new FinalWords();
+    finals.add(Array.from({ length: 2000 }, (_, i) => word(`w${i}`, i)));
+    const message = finals.partial(0, [word('open', 2000)], 0.3);
+    // The words already serialised are not read again: replacing them in the message leaves the output unchanged.
+    const before = serialiseServerMessage(message);
+    for (let i = 0; i < 2000; i++) message.words[i] = { ...message.words[i], text: 'changed' };
+    assert.equal(serialiseServerMessage(message), before);
   });
 });

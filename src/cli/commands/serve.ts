@@ -34,7 +34,7 @@ export function registerServeCommand(program: Command): void {
     .option('--max-upload-bytes <n>', 'largest upload (EARSHOT_MAX_UPLOAD_BYTES, default 512 MiB)', positiveInt)
     .option('--tls-cert <file>', 'PEM certificate: serve https and wss:// (EARSHOT_TLS_CERT; the streaming SDK needs wss)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert (EARSHOT_TLS_KEY)')
-    .option('--max-streams <n>', 'real-time sessions at once (EARSHOT_STREAM_MAX_SESSIONS, default 4 per CPU core)', positiveInt)
+    .option('--max-streams <n>', 'real-time sessions at once (EARSHOT_STREAM_MAX_SESSIONS, default 5 per CPU core)', positiveInt)
     .option('--max-streams-per-key <n>', 'real-time sessions at once per API key (EARSHOT_STREAM_MAX_SESSIONS_PER_KEY, default --max-streams)', positiveInt)
     .option('--store-streams', 'keep each real-time session\'s final turns as a transcript (EARSHOT_STORE_STREAMS; off: streams are never stored)')
     .addHelpText(
