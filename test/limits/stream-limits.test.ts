@@ -6,6 +6,7 @@
  * with 4102 while live decoding runs behind (issue 16: a full machine refuses, whatever the count).
  */
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
@@ -77,22 +78,25 @@ describe('admission by live decoding lag', () => {
   after(() => s.close());
 
   test('while live decoding runs behind the audio, a new session is refused with 4102; once it catches up, one is served', async () => {
-    // Eight seconds of LibriVox speech arriving at once: a stream whose audio came late (a network
-    // stall), so decoding it runs behind its arrival by hundreds of ms, on any machine.
+    // More streams than cores, each with eight seconds of LibriVox speech arriving at once after a
+    // stall (a network hiccup): their decoding waits for the shared pool's slots and runs behind its
+    // arrival by hundreds of ms, on any machine. (One such stream alone finds a slot free: no load.)
     const speech = (await clipSequence(['0880', '0930', '0920'], 300)).pcm;
-    const late = s.connect({ sample_rate: '16000' });
-    await late.begun;
-    await late.send(speech.subarray(0, 1600));
+    const late = Array.from({ length: availableParallelism() + 2 }, () => s.connect({ sample_rate: '16000' }));
+    await Promise.all(late.map((l) => l.begun));
+    await Promise.all(late.map((l) => l.send(speech.subarray(0, 1600))));
     await new Promise((r) => setTimeout(r, speech.length / 16));
-    await late.send(speech.subarray(1600));
+    await Promise.all(late.map((l) => l.send(speech.subarray(1600))));
     await new Promise((r) => setTimeout(r, 400));
     const refused = s.connect({ sample_rate: '16000' }, { key: s.keyB });
     const { code, reason } = await refused.closed;
     assert.equal(code, 4102, reason);
     assert.match(reason, /ms behind the audio/);
-    late.ws.send(JSON.stringify({ type: 'Terminate' }));
-    assert.equal((await late.closed).code, 1000);
-    assert.ok(late.turns().some((t) => t.end_of_turn && /young man/.test(t.transcript)), 'the late stream lost nothing');
+    for (const l of late) l.ws.send(JSON.stringify({ type: 'Terminate' }));
+    for (const l of late) {
+      assert.equal((await l.closed).code, 1000);
+      assert.ok(l.turns().some((t) => t.end_of_turn && /young man/.test(t.transcript)), 'a late stream lost nothing');
+    }
     // Its lateness fades within seconds of decoding catching up.
     for (let attempt = 0; ; attempt++) {
       const next = s.connect({ sample_rate: '16000' }, { key: s.keyB });

@@ -13,8 +13,10 @@
  * the future, so its backlog waits behind everyone who is current: it is the one slowed, by
  * back-pressure, not the real-time sessions.
  *
- * How late pieces start past their deadline is also the pool's measure of load (lateMs): a machine
- * that is full shows it there before any final is late, whatever its speed or other work.
+ * How late pieces start past their deadline, when they had to wait for a slot, is also the pool's
+ * measure of load (lateMs): a machine that is full shows it there before any final is late,
+ * whatever its speed or other work. A piece that finds a slot free says nothing about load however
+ * old its audio (a session whose decoder took a while to set up, catching up on an idle machine).
  */
 import { availableParallelism } from 'node:os';
 
@@ -22,7 +24,7 @@ export type Urgency = 'final' | 'piece';
 
 interface Waiter {
   deadline: number;
-  start(): void;
+  start(queued: boolean): void;
 }
 
 /** How fast a past lateness is forgotten: it counts for about this long. */
@@ -44,23 +46,35 @@ export class CpuSlots {
    */
   run<T>(urgency: Urgency, task: () => Promise<T>, deadline = performance.now()): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const start = () => {
+      const start = (queued: boolean) => {
         this.running++;
-        if (urgency === 'piece') this.noteLateness(performance.now() - deadline);
-        task().then(resolve, reject).finally(() => {
+        if (urgency === 'piece' && queued) this.noteLateness(performance.now() - deadline);
+        // The slot is handed on before the caller hears back, so a stream's next piece, sent from
+        // that continuation, finds the slot free unless another stream is really waiting for it.
+        const release = () => {
           this.running--;
-          (this.finals.shift() ?? this.pieces.shift())?.start();
-        });
+          (this.finals.shift() ?? this.pieces.shift())?.start(true);
+        };
+        task().then(
+          (value) => {
+            release();
+            resolve(value);
+          },
+          (err: unknown) => {
+            release();
+            reject(err);
+          },
+        );
       };
-      if (this.running < this.size) start();
+      if (this.running < this.size) start(false);
       else if (urgency === 'final') this.finals.push({ deadline, start });
       else insertByDeadline(this.pieces, { deadline, start });
     });
   }
 
   /**
-   * How late pieces have been starting lately, in ms past their deadline: the largest recent
-   * lateness, fading over about LATENESS_MEMORY_MS. 0 when the pool keeps up.
+   * How late pieces that waited for a slot have been starting lately, in ms past their deadline:
+   * the largest recent lateness, fading over about LATENESS_MEMORY_MS. 0 when the pool keeps up.
    */
   lateMs(now = performance.now()): number {
     return this.late * Math.exp(-(now - this.lateAt) / LATENESS_MEMORY_MS);
