@@ -23,6 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { EngineCache } from '../src/engines/registry.js';
 import { isNonFinal } from '../src/intelligence/punctuation/sentence-cues.js';
 import { coreOf } from '../src/intelligence/punctuation/tokens.js';
+import type { SentenceEndModel } from '../src/engines/engine.js';
 import { featureVector, FEATURES, FITTED_SILENCE_MS, turnEnds, type Weights } from '../src/realtime/end-of-turn.js';
 import { DEFAULT_TURN_SETTINGS } from '../src/realtime/protocol.js';
 import { wavSamples } from '../bench/speech-file.js';
@@ -66,9 +67,11 @@ const SENTENCES = [
   'Can we finish this tomorrow?',
 ];
 
+const engines = new EngineCache();
+const engine = await engines.get();
+const sentenceEnds: SentenceEndModel = await engine.sentenceEnds!();
+
 async function librivoxPauses(): Promise<Pause[]> {
-  const engines = new EngineCache();
-  const engine = await engines.get();
   const pauses: Pause[] = [];
   let group = 1000;
   for (const clip of librivoxClips()) {
@@ -77,11 +80,10 @@ async function librivoxPauses(): Promise<Pause[]> {
     const found = await pausesIn(pcm);
     group++;
     found.forEach((p, i) => {
-      const before = words.filter((w) => w.end <= p.atMs + 100).at(-1);
-      pauses.push({ lastWord: before?.text, lastWordConfidence: before?.confidence, prosody: p.prosody, silenceMs: p.silenceMs, label: i === found.length - 1 ? 1 : 0, group });
+      const before = words.filter((w) => w.end <= p.atMs + 100).slice(-2);
+      pauses.push({ lastWords: before.map((w) => ({ text: w.text, confidence: w.confidence })), prosody: p.prosody, silenceMs: p.silenceMs, label: i === found.length - 1 ? 1 : 0, group });
     });
   }
-  await engines.close();
   return pauses;
 }
 
@@ -90,19 +92,37 @@ const PROSODY = ['pitchChange', 'levelChange', 'pitchSlope', 'levelSlope'] as co
 type ProsodyCue = (typeof PROSODY)[number];
 const SCALE: Record<ProsodyCue, number> = { pitchChange: 12, levelChange: 20, pitchSlope: 6, levelSlope: 10 };
 
-function inputs(p: Pause, silenceMs: number, prosody: readonly ProsodyCue[]): number[] {
-  const f = featureVector({ lastWord: p.lastWord, lastWordConfidence: p.lastWordConfidence, silenceMs });
-  return [...FEATURES.map((k) => f[k]), ...prosody.map((k) => Math.max(-1, Math.min(1, p.prosody[k] / SCALE[k])))];
+type Inputs = (p: Pause, silenceMs: number) => number[];
+
+/** The live model's inputs. */
+const liveInputs: Inputs = (p, silenceMs) => {
+  const f = featureVector({ lastWords: p.lastWords, silenceMs }, sentenceEnds);
+  return FEATURES.map((k) => f[k]);
+};
+
+/**
+ * The model issue 16 first shipped: instead of the language model, an indicator of a word from the
+ * punctuation stage's list of words that rarely end a sentence ("the", "and", "you", "that", …),
+ * weighted by the word's posterior. Fitted here for comparison.
+ */
+const wordListInputs: Inputs = (p, silenceMs) => {
+  const last = p.lastWords.at(-1);
+  const f = featureVector({ lastWords: p.lastWords, silenceMs });
+  return [1, last !== undefined && isNonFinal(coreOf(last.text)) ? (last.confidence ?? 1) : 0, f.noWords, f.silence];
+};
+
+function withProsody(base: Inputs, prosody: readonly ProsodyCue[]): Inputs {
+  return (p, silenceMs) => [...base(p, silenceMs), ...prosody.map((k) => Math.max(-1, Math.min(1, p.prosody[k] / SCALE[k])))];
 }
 
 /**
  * One sample per 100 ms of each pause's silence, up to FITTED_SILENCE_MS: the last pause of a paragraph or
  * clip runs into the padding, and sampling its padding would teach that sentence ends are long.
  */
-function samples(pauses: Pause[], prosody: readonly ProsodyCue[]): { x: number[]; y: number }[] {
+function samples(pauses: Pause[], inputs: Inputs): { x: number[]; y: number }[] {
   return pauses.flatMap((p) => {
     const out: { x: number[]; y: number }[] = [];
-    for (let s = 100; s <= Math.min(p.silenceMs, FITTED_SILENCE_MS); s += 100) out.push({ x: inputs(p, s, prosody), y: p.label });
+    for (let s = 100; s <= Math.min(p.silenceMs, FITTED_SILENCE_MS); s += 100) out.push({ x: inputs(p, s), y: p.label });
     return out;
   });
 }
@@ -142,7 +162,8 @@ function scores(data: { x: number[]; y: number }[], confidence: (x: number[]) =>
  * any other, 0.3 with none), ramped in over min_turn_silence.
  */
 function ruleConfidence(p: Pause, silenceMs: number): number {
-  const prior = p.lastWord === undefined ? 0.3 : isNonFinal(coreOf(p.lastWord)) ? 0.1 : 0.7;
+  const last = p.lastWords.at(-1);
+  const prior = last === undefined ? 0.3 : isNonFinal(coreOf(last.text)) ? 0.1 : 0.7;
   return prior * Math.min(1, silenceMs / DEFAULT_TURN_SETTINGS.minTurnSilenceMs);
 }
 
@@ -175,20 +196,20 @@ for (const label of [0, 1]) {
 const fitting = all.filter((p) => p.group % 2 === 1);
 const heldOut = all.filter((p) => p.group % 2 === 0);
 
-/** A model over the live features plus `prosody`, fitted and measured on the held-out pauses. */
-function measure(prosody: readonly ProsodyCue[]) {
-  const w = fit(samples(fitting, prosody));
+/** A model over `names`, fitted and measured on the held-out pauses. */
+function measure(inputs: Inputs, names: readonly string[]) {
+  const w = fit(samples(fitting, inputs));
   const confidence = (x: number[]) => sigmoid(dot(x, w));
-  const names = [...FEATURES, ...prosody];
   return {
     weights: Object.fromEntries(names.map((f, i) => [f, round(w[i])])),
-    train: scores(samples(fitting, prosody), confidence),
-    test: scores(samples(heldOut, prosody), confidence),
-    simulated: simulate(heldOut, (p, t) => confidence(inputs(p, t, prosody))),
+    train: scores(samples(fitting, inputs), confidence),
+    test: scores(samples(heldOut, inputs), confidence),
+    simulated: simulate(heldOut, (p, t) => confidence(inputs(p, t))),
   };
 }
+const measureWithProsody = (prosody: readonly ProsodyCue[]) => measure(withProsody(liveInputs, prosody), [...FEATURES, ...prosody]);
 
-const live = measure([]);
+const live = measure(liveInputs, FEATURES);
 const report = {
   pauses: all.length,
   sentenceEnds: all.filter((p) => p.label === 1).length,
@@ -198,21 +219,27 @@ const report = {
   espeakParagraphsSkipped: espeakSet.skipped,
   model: { train: live.train, test: live.test, simulated: live.simulated },
   wordRule: {
-    test: scores(samples(heldOut, []), (x) => (x[FEATURES.indexOf('nonFinalWord')] === 1 ? 0 : 1)),
+    test: scores(samples(heldOut, wordListInputs), (x) => (x[1] > 0.5 ? 0 : 1)),
     simulated: simulate(heldOut, ruleConfidence),
   },
-  withProsodySlopes: measure(['pitchSlope', 'levelSlope']),
-  withAllProsody: measure(PROSODY),
+  wordListModel: measure(wordListInputs, ['bias', 'nonFinalWord', 'noWords', 'silence']),
+  withProsodySlopes: measureWithProsody(['pitchSlope', 'levelSlope']),
+  withAllProsody: measureWithProsody(PROSODY),
 };
 const weights = live.weights as Weights;
-console.log(JSON.stringify({ weights, fit: report }, null, 2));
+// What an unknown word, or a session without a language model, counts as.
+const priorLog10 = round(featureVector({ lastWords: [], silenceMs: 0 }, sentenceEnds).sentenceEnd);
+await engines.close();
+console.log(JSON.stringify({ weights, priorLog10, fit: report }, null, 2));
 writeFileSync(
   OUT,
   `// Generated by scripts/fit-end-of-turn.ts; do not edit. train/test: accuracy at confidence 0.5 on the fitting and
 // the held-out pauses (balanced: the mean of both classes' recall); simulated: a live session with the default
-// settings on the held-out pauses (latency after the end of a sentence, finals cut inside one). wordRule: the rule
-// used before issue 16; withProsody*: models that also hear prosody (measured, not used: docs/streaming.md).
-export const FITTED_END_OF_TURN = ${JSON.stringify({ weights, fit: report }, null, 2)};
+// settings on the held-out pauses (latency after the end of a sentence, finals cut inside one). priorLog10: the
+// sentence-end cue of an unknown word. wordRule: the rule used before issue 16; wordListModel: this model with a
+// list of function words in place of the language model; withProsody*: models that also hear prosody (measured,
+// not used: docs/streaming.md).
+export const FITTED_END_OF_TURN = ${JSON.stringify({ weights, priorLog10, fit: report }, null, 2)};
 `,
 );
 process.exit(0);

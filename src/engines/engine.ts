@@ -58,7 +58,17 @@ export interface SpeechEngine {
    * share decoding across streams leave it out.
    */
   liveLagMs?(): number;
+  /**
+   * The engine's language model as a judge of where sentences end (a live turn's end-of-turn
+   * confidence weighs it), loaded on first call and kept; engines without an n-gram model leave it out.
+   */
+  sentenceEnds?(): Promise<SentenceEndModel>;
   close(): Promise<void>;
+}
+
+export interface SentenceEndModel {
+  /** log10 of the probability that a sentence ends right after `words` (lowercase, oldest first; the last two count). */
+  log10EndProbability(words: readonly string[]): number;
 }
 
 export interface EngineStatus {

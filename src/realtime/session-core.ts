@@ -231,7 +231,12 @@ export class SessionCore<C> {
     const pending = engine.createRecognizer(this.hooks.recognizerOptions());
     // A recognizer the session no longer wants (it ended, or gave up waiting) goes straight back.
     void pending.then((r) => this.done && r.close(), () => {});
-    const [recognizer, vad] = await Promise.all([withTimeout(pending, SETUP_TIMEOUT_MS), createVadStream()]);
+    // Without the language model (unreadable) turns still end, on silence alone.
+    const [recognizer, vad, sentenceEnds] = await Promise.all([
+      withTimeout(pending, SETUP_TIMEOUT_MS),
+      createVadStream(),
+      engine.sentenceEnds?.().catch(() => undefined),
+    ]);
     if (this.done) {
       recognizer.close();
       return;
@@ -241,6 +246,7 @@ export class SessionCore<C> {
       ...this.hooks.transcriberOptions(),
       recognizer,
       vad,
+      sentenceEnds,
       format: (words) => punctuateTurn(words, { formatText: true }),
     });
   }

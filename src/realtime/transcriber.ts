@@ -12,7 +12,7 @@
  */
 import { VAD_FRAME_MS } from '../audio/vad/silero.js';
 import type { VadStream } from '../audio/vad/vad-stream.js';
-import { ENGINE_SAMPLE_RATE, type IncrementalRecognizer } from '../engines/engine.js';
+import { ENGINE_SAMPLE_RATE, type IncrementalRecognizer, type SentenceEndModel } from '../engines/engine.js';
 import type { OnlineSpeakerTracker } from '../intelligence/speakers/online-tracker.js';
 import type { Word } from '../transcript/model.js';
 import type { TurnMessage, TurnSettings } from './protocol.js';
@@ -49,6 +49,8 @@ const MAX_TURN_AUDIO_SAMPLES = 30 * ENGINE_SAMPLE_RATE;
 export interface TranscriberOptions {
   recognizer: IncrementalRecognizer;
   vad: VadStream;
+  /** The engine's language model, for where sentences end (end-of-turn.ts); without it silence alone decides. */
+  sentenceEnds?: SentenceEndModel;
   settings: TurnSettings;
   /** Punctuation and casing for `format_turns` (the punctuation stage's punctuateTurn). */
   format: (words: readonly Word[]) => Word[];
@@ -63,7 +65,7 @@ export interface TranscriberOptions {
   onTurnBoundary?(event: TurnBoundary): void;
 }
 
-type LastWord = Omit<TurnEndCues, 'silenceMs'>;
+type LastWords = Omit<TurnEndCues, 'silenceMs'>;
 
 export type TurnBoundary = { type: 'started'; atMs: number } | { type: 'stopped'; atMs: number; forced: boolean; words: number };
 
@@ -129,7 +131,7 @@ export class StreamTranscriber {
       const silence = this.detector.silenceMs;
       // The turn may end now, and whether it does depends on its last word: decode up to here.
       if (silence >= Math.min(this.settings.minTurnSilenceMs, this.settings.maxTurnSilenceMs)) await this.decodeCaughtUp();
-      const confidence = this.confidence(this.lastWord());
+      const confidence = this.confidence(this.lastWords());
       if (turnEnds(confidence, silence, this.settings)) {
         await this.endTurn(confidence, false);
       } else if (!this.committedThisPause && silence >= pauseCommitMs(this.settings)) {
@@ -151,7 +153,7 @@ export class StreamTranscriber {
   async forceEndpoint(): Promise<void> {
     await this.decodeCaughtUp();
     if (!this.turnOpen) this.openTurn(this.lastFlushMs);
-    await this.endTurn(this.confidence(this.lastWord()), true);
+    await this.endTurn(this.confidence(this.lastWords()), true);
   }
 
   /**
@@ -174,7 +176,7 @@ export class StreamTranscriber {
     const tail = await this.options.vad.flush();
     for (const p of tail) this.detector.frame(p);
     await this.decodeCaughtUp();
-    if (this.turnOpen) await this.endTurn(this.confidence(this.lastWord()), true);
+    if (this.turnOpen) await this.endTurn(this.confidence(this.lastWords()), true);
   }
 
   /** Hands the chunk to the recognizer without waiting for it (see MAX_DECODE_LAG_MS). */
@@ -246,7 +248,7 @@ export class StreamTranscriber {
   private emitPartial(): void {
     const open = this.options.recognizer.partial().words.filter((w) => w.end > this.turnStartMs - ONSET_PAD_MS);
     if (this.finalWire.length + open.length === 0) return;
-    const message = this.finalWire.partial(this.turnOrder, open, this.confidence(this.lastWord(open)));
+    const message = this.finalWire.partial(this.turnOrder, open, this.confidence(this.lastWords(open)));
     if (this.utterance.length > 0) {
       message.utterance = this.utterance.map((w) => w.text).join(' ');
       this.utterance = [];
@@ -256,19 +258,14 @@ export class StreamTranscriber {
   }
 
   /** `end_of_turn_confidence` now, after the turn's last word. */
-  private confidence(last: LastWord): number {
-    return endOfTurnConfidence({ ...last, silenceMs: this.detector.silenceMs });
+  private confidence(last: LastWords): number {
+    return endOfTurnConfidence({ ...last, silenceMs: this.detector.silenceMs }, this.options.sentenceEnds);
   }
 
-  /**
-   * The turn's last word so far: the open utterance's, whose confidence is not estimated yet, or
-   * else the last final word with its posterior.
-   */
-  private lastWord(open: readonly Word[] = this.options.recognizer.partial().words): LastWord {
-    const partial = open.at(-1);
-    if (partial) return { lastWord: partial.text };
-    const final = this.turnWords.at(-1);
-    return { lastWord: final?.text, lastWordConfidence: final?.confidence };
+  /** The turn's last two words so far; the open utterance's have no posteriors estimated yet. */
+  private lastWords(open: readonly Word[] = this.options.recognizer.partial().words): LastWords {
+    const finals = this.turnWords.slice(-2).map((w) => ({ text: w.text, confidence: w.confidence }));
+    return { lastWords: [...finals, ...open.slice(-2).map((w) => ({ text: w.text }))].slice(-2) };
   }
 
   private keepAudio(pcm: Int16Array): void {

@@ -10,7 +10,9 @@ import { CLOSE_CODES, closeFrameFor, closeReason, MAX_REASON_BYTES } from '../..
 import { ConcurrencyLimits } from '../../src/realtime/limits.js';
 import { applySettings, DEFAULT_TURN_SETTINGS, parseClientMessage, parseStreamOptions, serialiseServerMessage } from '../../src/realtime/protocol.js';
 import { Resampler } from '../../src/realtime/resampler.js';
-import { endOfTurnConfidence, turnEnds } from '../../src/realtime/end-of-turn.js';
+import { endOfTurnConfidence, turnEnds, type CueWord } from '../../src/realtime/end-of-turn.js';
+import { resolveModel } from '../../src/engines/pocketsphinx/model.js';
+import { sentenceEndModel } from '../../src/engines/pocketsphinx/sentence-ends.js';
 import { TurnDetector } from '../../src/realtime/turn-detector.js';
 import { FinalWords } from '../../src/realtime/turn-wire.js';
 import { StreamTokens } from '../../src/realtime/tokens.js';
@@ -28,6 +30,10 @@ const codeOf = (fn: () => unknown) => {
   }
   return 'no error';
 };
+
+/** The default model's language model, which live sessions judge sentence ends by. */
+const sentenceEnds = () => sentenceEndModel(resolveModel(undefined).lm);
+const words = (text: string): CueWord[] => text.split(' ').filter(Boolean).map((w) => ({ text: w }));
 
 describe('query options', () => {
   test('the SDK\'s options parse with AssemblyAI\'s defaults', () => {
@@ -132,28 +138,36 @@ describe('turn rules', () => {
     assert.equal(turnEnds(0.9, 400, { ...settings, endOfTurnConfidenceThreshold: 0.95 }), false);
   });
 
-  test('the fitted end-of-turn model: a function word holds a turn open, more silence closes it', () => {
-    const at = (lastWord: string | undefined, silenceMs = 400) => endOfTurnConfidence({ lastWord, silenceMs });
-    assert.ok(at('and') < at('man'), `and ${at('and')} vs man ${at('man')}`);
-    assert.ok(at('the') < at('himself'), `the ${at('the')} vs himself ${at('himself')}`);
-    assert.ok(at('man', 800) > at('man', 200), 'more silence, more confidence');
-    assert.ok(at('the', 800) > at('the', 400), 'more silence, more confidence after a function word too');
-    assert.ok(at('the', 1200) < settings.endOfTurnConfidenceThreshold, 'a function word waits for max_turn_silence at the default threshold');
-    for (const c of [at(undefined), at('and', 0), at('man', 2000), at('man', Infinity)]) assert.ok(c > 0 && c < 1, String(c));
+  test('the fitted end-of-turn model: words a sentence rarely ends on hold a turn open, more silence closes it', async () => {
+    const lm = await sentenceEnds();
+    const at = (text: string, silenceMs = 400) => endOfTurnConfidence({ lastWords: words(text), silenceMs }, lm);
+    assert.ok(at('john and') < at('young man'), `and ${at('john and')} vs man ${at('young man')}`);
+    assert.ok(at('of the') < at('made amiable himself'), `the ${at('of the')} vs himself ${at('made amiable himself')}`);
+    assert.ok(at('young man', 800) > at('young man', 200), 'more silence, more confidence');
+    assert.ok(at('of the', 800) > at('of the', 400), 'more silence, more confidence after a function word too');
+    assert.ok(at('of the', 1200) < settings.endOfTurnConfidenceThreshold, '"of the" waits for max_turn_silence at the default threshold');
+    // The language model knows what a word list cannot: "you" ends "thank you" but seldom "if you".
+    assert.ok(at('thank you') >= settings.endOfTurnConfidenceThreshold, `thank you ${at('thank you')}`);
+    assert.ok(at('if you') < at('thank you'), `if you ${at('if you')} vs thank you ${at('thank you')}`);
+    for (const c of [at(''), at('and', 0), at('man', 2000), at('man', Infinity)]) assert.ok(c > 0 && c < 1, String(c));
   });
 
-  test('a function word the engine is unsure of holds the turn open less than one it is sure of', () => {
-    const at = (lastWordConfidence: number | undefined, silenceMs = 800) => endOfTurnConfidence({ lastWord: 'those', lastWordConfidence, silenceMs });
-    assert.ok(at(0.25) > at(0.9), `unsure ${at(0.25)} vs sure ${at(0.9)}`);
-    assert.equal(at(undefined), at(1), 'a word without a posterior (partial, text) counts fully');
-    // LibriVox 0890 ends "…to be ill disposed", heard as "…the oldest those" (posterior 0.25):
-    // by 800 ms of silence it ends rather than wait for max_turn_silence; a sure "those" still waits.
-    assert.ok(at(0.25) >= settings.endOfTurnConfidenceThreshold, String(at(0.25)));
-    assert.ok(at(1) < settings.endOfTurnConfidenceThreshold, String(at(1)));
-    assert.equal(endOfTurnConfidence({ lastWord: 'man', lastWordConfidence: 0.1, silenceMs: 400 }), endOfTurnConfidence({ lastWord: 'man', silenceMs: 400 }), 'the posterior only weighs function words');
+  test('words the engine is unsure of count as partly unknown; without a language model silence alone decides', async () => {
+    const lm = await sentenceEnds();
+    const at = (lastWords: CueWord[], silenceMs = 800) => endOfTurnConfidence({ lastWords, silenceMs }, lm);
+    const the = (confidence?: number) => at([{ text: 'of' }, { text: 'the', confidence }]);
+    assert.ok(the(0.25) > the(0.9), `unsure ${the(0.25)} vs sure ${the(0.9)}`);
+    assert.equal(the(undefined), the(1), 'a word without a posterior (partial, text) counts fully');
+    assert.equal(the(0), at([{ text: 'xyzzyq' }]), 'a word surely misheard tells as much as a word the model does not know');
+    // LibriVox 0870 ends "…for them", heard as "…how about" ("how" 0.30, "about" 0.70): an unsure
+    // "how" is weak evidence that "about" ends nothing.
+    const howAbout = (how: number) => at([{ text: 'how', confidence: how }, { text: 'about', confidence: 0.7 }]);
+    assert.ok(howAbout(0.3) > howAbout(1), `${howAbout(0.3)} vs ${howAbout(1)}`);
+    assert.equal(endOfTurnConfidence({ lastWords: words('of the'), silenceMs: 400 }), endOfTurnConfidence({ lastWords: words('young man'), silenceMs: 400 }));
   });
 
   test('end_of_turn_confidence is higher at sentence ends than at pauses inside sentences (held-out espeak-ng speech)', async () => {
+    const lm = await sentenceEnds();
     // Sentences the model was not fitted on (scripts/fit-end-of-turn.ts), read with pauses at each mark.
     const { pauses } = await espeakPauses(
       [
@@ -170,7 +184,7 @@ describe('turn rules', () => {
     const mean = (label: 0 | 1) => {
       const of = pauses.filter((p) => p.label === label);
       assert.ok(of.length >= 3, `${of.length} pauses labelled ${label}`);
-      return of.reduce((sum, p) => sum + endOfTurnConfidence({ lastWord: p.lastWord, silenceMs: settings.minTurnSilenceMs }), 0) / of.length;
+      return of.reduce((sum, p) => sum + endOfTurnConfidence({ lastWords: p.lastWords, silenceMs: settings.minTurnSilenceMs }, lm), 0) / of.length;
     };
     const [ends, inside] = [mean(1), mean(0)];
     assert.ok(ends > inside + 0.1, `sentence ends ${ends.toFixed(3)} vs inside ${inside.toFixed(3)}`);

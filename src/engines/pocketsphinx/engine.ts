@@ -1,6 +1,6 @@
 /** The default, fully offline speech engine: CMU PocketSphinx through libpocketsphinx. */
 import { EarshotError } from '../../errors.js';
-import { ENGINE_SAMPLE_RATE, type EngineOptions, type IncrementalRecognizer, type Recognition, type RecognizeOptions, type SpeechEngine } from '../engine.js';
+import { ENGINE_SAMPLE_RATE, type EngineOptions, type IncrementalRecognizer, type Recognition, type RecognizeOptions, type SentenceEndModel, type SpeechEngine } from '../engine.js';
 import { streamSlots } from './cpu-slots.js';
 import { Decoder, STREAM_SEARCH_ARGS, WHOLE_UTTERANCE_ARGS } from './decoder.js';
 import { DecoderPool } from './decoder-pool.js';
@@ -8,6 +8,7 @@ import { dither } from './dither.js';
 import { loadPocketsphinx } from './library.js';
 import { configuredModel, resolveModel } from './model.js';
 import { PocketsphinxRecognizer } from './recognizer.js';
+import { sentenceEndModel } from './sentence-ends.js';
 import { recognition } from './stream.js';
 import { VocabularyDecoders } from './vocabulary-decoders.js';
 import type { VocabularyReport } from './vocabulary-search.js';
@@ -50,6 +51,7 @@ export class PocketsphinxEngine implements SpeechEngine {
     readonly model: string,
     private readonly utterances: DecoderSet,
     private readonly streams: DecoderSet,
+    private readonly lmPath: string,
   ) {}
 
   /**
@@ -74,7 +76,7 @@ export class PocketsphinxEngine implements SpeechEngine {
     const first = options.warmUp === 'streams' ? streams.shared : utterances.shared;
     const loaded = await Promise.all(Array.from({ length: options.warmUp === 'streams' ? 1 : size }, () => first.acquire()));
     for (const decoder of loaded) first.release(decoder);
-    return new PocketsphinxEngine(chosen.model, utterances, streams);
+    return new PocketsphinxEngine(chosen.model, utterances, streams, model.lm);
   }
 
   /**
@@ -102,6 +104,10 @@ export class PocketsphinxEngine implements SpeechEngine {
   /** Every live stream of the process shares one pool of native calls (cpu-slots.ts). */
   liveLagMs(): number {
     return streamSlots.lateMs();
+  }
+
+  sentenceEnds(): Promise<SentenceEndModel> {
+    return sentenceEndModel(this.lmPath);
   }
 
   /** Waits for a free decoder (the pool may be busy) and keeps it until the recognizer closes. */

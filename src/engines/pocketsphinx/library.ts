@@ -58,6 +58,10 @@ export interface PocketsphinxLibrary {
   /** Interpolates `models` with `weights` (NULL weights: no interpolation); owns the models after. */
   ngram_model_set_init(config: Ptr, models: Ptr[], names: string[], weights: number[] | null, n: number): Ptr;
   ngram_model_free(lm: Ptr): number;
+  /** log P(words[0] | words[1], words[2], …), history most recent first, in the logmath's base. */
+  ngram_prob(lm: Ptr, words: string[], n: number): number;
+  logmath_init(base: number, shift: number, useTable: number): Ptr;
+  logmath_log_to_log10(lmath: Ptr, logp: number): number;
   ckd_free(ptr: Ptr): void;
 }
 
@@ -134,6 +138,9 @@ export async function loadPocketsphinx(): Promise<PocketsphinxLibrary> {
       ngram_model_read_async: (...a) => lmRead.async(...a),
       ngram_model_set_init: sb.func('void *ngram_model_set_init(void *config, void **models, const char **names, const float *weights, int32_t n)'),
       ngram_model_free: sb.func('int ngram_model_free(void *lm)'),
+      ngram_prob: sb.func('int32_t ngram_prob(void *lm, const char **words, int32_t n)'),
+      logmath_init: sb.func('void *logmath_init(double base, int shift, int use_table)'),
+      logmath_log_to_log10: sb.func('double logmath_log_to_log10(void *lmath, int logb_x)'),
       ckd_free: sb.func('void ckd_free(void *ptr)'),
     };
     // pocketsphinx logs every option and model statistic to stderr by default; a process-wide

@@ -10,15 +10,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createVadStream } from '../../../src/audio/vad/vad-stream.js';
+import type { CueWord } from '../../../src/realtime/end-of-turn.js';
 import { DEFAULT_TURN_SETTINGS } from '../../../src/realtime/protocol.js';
 import { ProsodyTracker, type ProsodyFeatures } from './prosody.js';
 import { Resampler } from '../../../src/realtime/resampler.js';
 import { TurnDetector } from '../../../src/realtime/turn-detector.js';
 
 export interface LabelledPause {
-  lastWord: string | undefined;
-  /** The engine's posterior for lastWord, when it came from the engine rather than the text. */
-  lastWordConfidence?: number;
+  /** The last two words before the pause (fewer at the start), oldest first, with the engine's posteriors when they came from the engine rather than the text. */
+  lastWords: CueWord[];
   prosody: ProsodyFeatures;
   silenceMs: number;
   label: 0 | 1;
@@ -88,6 +88,11 @@ export function espeakWithBreaks(text: string, voice: string, breakMs: () => num
   return all;
 }
 
+/** The last two words of `text` before `at`, lowercase. */
+function wordsBefore(text: string, at: number): CueWord[] {
+  return (text.slice(0, at).toLowerCase().match(/[a-z']+/g) ?? []).slice(-2).map((word) => ({ text: word }));
+}
+
 /** Labelled pauses from `sentences` read three at a time in each voice. */
 export async function espeakPauses(sentences: readonly string[], voices: readonly string[], seed = 16): Promise<{ pauses: LabelledPause[]; skipped: number; paragraphs: number }> {
   const breakMs = breaks(seed);
@@ -99,13 +104,13 @@ export async function espeakPauses(sentences: readonly string[], voices: readonl
       const text = sentences.slice(s, s + 3).join(' ');
       paragraphs++;
       // Each punctuation mark, with the word before it and whether a sentence ends there.
-      const marks = [...text.matchAll(/([A-Za-z']+)([,.?])/g)].map((m) => ({ word: m[1].toLowerCase(), end: m[2] !== ',' }));
+      const marks = [...text.matchAll(/([A-Za-z']+)([,.?])/g)].map((m) => ({ words: wordsBefore(text, m.index! + m[1].length), end: m[2] !== ',' }));
       const found = await pausesIn(espeakWithBreaks(text, voice, breakMs));
       if (found.length !== marks.length) {
         skipped++;
         continue;
       }
-      found.forEach((p, i) => pauses.push({ lastWord: marks[i].word, prosody: p.prosody, silenceMs: p.silenceMs, label: marks[i].end ? 1 : 0, group: paragraphs }));
+      found.forEach((p, i) => pauses.push({ lastWords: marks[i].words, prosody: p.prosody, silenceMs: p.silenceMs, label: marks[i].end ? 1 : 0, group: paragraphs }));
     }
   }
   return { pauses, skipped, paragraphs };
