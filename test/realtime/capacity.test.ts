@@ -164,5 +164,12 @@ describe('the shared decoding pool (issue 16)', () => {
     // Old audio that finds a slot free (a session catching up on an idle machine) is no sign of load.
     await fresh.run('piece', async () => {}, performance.now() - 3000);
     assert.equal(fresh.lateMs(), 0);
+    // Nor is a newcomer's start-up backlog behind a busy slot, while its stream says it does not count.
+    let free!: () => void;
+    const held = fresh.run('piece', () => new Promise<void>((r) => (free = r)));
+    const backlog = fresh.run('piece', async () => {}, performance.now() - 3000, false);
+    free();
+    await Promise.all([held, backlog]);
+    assert.equal(fresh.lateMs(), 0);
   });
 });

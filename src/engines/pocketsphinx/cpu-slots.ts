@@ -16,7 +16,8 @@
  * How late pieces start past their deadline, when they had to wait for a slot, is also the pool's
  * measure of load (lateMs): a machine that is full shows it there before any final is late,
  * whatever its speed or other work. A piece that finds a slot free says nothing about load however
- * old its audio (a session whose decoder took a while to set up, catching up on an idle machine).
+ * old its audio, and a stream still working off the audio that queued while it was set up leaves
+ * its pieces uncounted (`countsLateness`): a newcomer's start-up is not the pool falling behind.
  */
 import { availableParallelism } from 'node:os';
 
@@ -44,11 +45,11 @@ export class CpuSlots {
    * Runs `task` once a slot is free. `final` tasks are served before waiting pieces, pieces in
    * order of `deadline` (a performance.now() time: when the piece's audio could have arrived).
    */
-  run<T>(urgency: Urgency, task: () => Promise<T>, deadline = performance.now()): Promise<T> {
+  run<T>(urgency: Urgency, task: () => Promise<T>, deadline = performance.now(), countsLateness = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const start = (queued: boolean) => {
         this.running++;
-        if (urgency === 'piece' && queued) this.noteLateness(performance.now() - deadline);
+        if (urgency === 'piece' && queued && countsLateness) this.noteLateness(performance.now() - deadline);
         // The slot is handed on before the caller hears back, so a stream's next piece, sent from
         // that continuation, finds the slot free unless another stream is really waiting for it.
         const release = () => {

@@ -35,12 +35,20 @@ export function recognition(words: Word[]): Recognition {
   return { words, text: words.map((w) => w.text).join(' ') };
 }
 
+/**
+ * A piece that starts within this of its deadline shows the stream has worked off the audio that
+ * queued while its session was set up (CpuSlots counts its lateness from then on).
+ */
+const CAUGHT_UP_MS = 100;
+
 export class DecodingStream {
   private committed: Word[] = [];
   private hadSpeech = false;
   private samples = 0;
   /** performance.now() at which this stream's audio clock read 0 (see deadlineOf). */
   private clockOrigin: number | undefined;
+  /** Whether a piece has started on time since begin(): until then the pool does not count this stream's lateness. */
+  private caughtUp = false;
   private readonly pending = new Int16Array(PIECE_SAMPLES);
   private pendingLength = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -61,6 +69,7 @@ export class DecodingStream {
     this.hadSpeech = false;
     this.samples = 0;
     this.clockOrigin = undefined;
+    this.caughtUp = false;
     this.pendingLength = 0;
     this.cached = EMPTY;
     this.dirty = false;
@@ -157,7 +166,12 @@ export class DecodingStream {
       this.timedAtMs = -Infinity;
       this.utteranceStartMs = this.offsetMs + (this.samples * 1000) / ENGINE_SAMPLE_RATE;
     }
-    await streamSlots.run(urgency, () => this.decoder.process(piece), this.deadlineOf(piece, receivedAt));
+    const deadline = this.deadlineOf(piece, receivedAt);
+    const task = () => {
+      if (performance.now() - deadline < CAUGHT_UP_MS) this.caughtUp = true;
+      return this.decoder.process(piece);
+    };
+    await streamSlots.run(urgency, task, deadline, this.caughtUp);
     this.samples += piece.length;
     this.dirty = true;
     if (this.decoder.inSpeech()) this.hadSpeech = true;
