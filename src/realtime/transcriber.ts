@@ -41,6 +41,8 @@ export function pauseCommitMs(settings: TurnSettings): number {
 }
 /** Words may start this much before the VAD's speech onset and still belong to the turn. */
 const ONSET_PAD_MS = 300;
+/** The most the VAD's end of speech may trail the last word's end and still be timed from the word (turnSilenceMs). */
+const VAD_RELEASE_MS = 250;
 /** Between turns, the recognizer's utterance is ended this often so it never holds minutes of silence. */
 const IDLE_FLUSH_MS = 2000;
 /** Audio kept per turn for speaker labels: enough to describe a voice, bounded. */
@@ -128,15 +130,17 @@ export class StreamTranscriber {
         this.options.onTurnBoundary?.({ type: 'started', atMs: this.turnStartMs });
       }
       if (!this.turnOpen || this.detector.speaking) continue;
-      const silence = this.detector.silenceMs;
+      const silence = this.turnSilenceMs();
       // The turn may end now, and whether it does depends on its last word: decode up to here.
       if (silence >= Math.min(this.settings.minTurnSilenceMs, this.settings.maxTurnSilenceMs)) await this.decodeCaughtUp();
       const confidence = this.confidence(this.lastWords());
       if (turnEnds(confidence, silence, this.settings)) {
         await this.endTurn(confidence, false);
-      } else if (!this.committedThisPause && silence >= pauseCommitMs(this.settings)) {
+      } else if (!this.committedThisPause && this.detector.silenceMs >= pauseCommitMs(this.settings)) {
         this.committedThisPause = true;
         await this.commit();
+        // The words just made final go out at once, as the partial's `utterance`, not up to 200 ms later.
+        if (this.settings.partialTurns && this.utterance.length > 0) this.emitPartial();
       }
     }
     if (this.turnOpen) {
@@ -257,7 +261,22 @@ export class StreamTranscriber {
     this.options.emit(message);
   }
 
-  /** `end_of_turn_confidence` now, after the turn's last word. */
+  /**
+   * The silence that min_turn_silence and max_turn_silence are held against: since the turn's last
+   * word ended, once its words are final (committed at the pause, with lattice times), and until
+   * then since the VAD's end of speech. Silero's probability falls some 100–200 ms after the last
+   * phone, so timed by the VAD alone a 400 ms setting waited for about 550 ms of real silence; never
+   * more than VAD_RELEASE_MS is taken off, so a word end from an earlier stretch of speech cannot
+   * end a turn early.
+   */
+  private turnSilenceMs(): number {
+    const vad = this.detector.silenceMs;
+    const lastEnd = this.turnWords.at(-1)?.end;
+    if (vad === 0 || !Number.isFinite(vad) || lastEnd === undefined || this.options.recognizer.partial().words.length > 0) return vad;
+    return Math.min(vad + VAD_RELEASE_MS, Math.max(vad, this.detector.nowMs - lastEnd));
+  }
+
+  /** `end_of_turn_confidence` now, after the turn's last word (over the VAD's silence, as it is fitted). */
   private confidence(last: LastWords): number {
     return endOfTurnConfidence({ ...last, silenceMs: this.detector.silenceMs }, this.options.sentenceEnds);
   }
