@@ -128,6 +128,7 @@ export async function profileSession(pcm: Int16Array, settings: TurnSettings, ch
   const transcriber: StreamTranscriber = new StreamTranscriber({
     recognizer,
     vad: meteredVad(await createVadStream(), meter),
+    sentenceEnds: await engine.sentenceEnds?.(),
     settings,
     format: (words) => [...words],
     onTurnBoundary: (event) => {

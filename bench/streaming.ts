@@ -1,6 +1,6 @@
 /**
  * `node --import tsx bench/streaming.ts`: the real-time streaming figures of issues 5 and 16
- * (about 10 minutes on a quiet two-core machine; `--skip-capacity` leaves out part 4, ~3 minutes).
+ * (about 12 minutes on a quiet two-core machine; `--skip-capacity` leaves out parts 4 and 5, ~3 minutes).
  *   1. Profile (issue 16): where one session's CPU goes, per part (decode, utterance ends, lattice
  *      and posteriors, partial hypotheses, VAD, resampling, JSON, WebSocket) in CPU ms per second
  *      of audio, and the cost of a partial 2 s and 20 s into a turn. CPU time, so it holds on a
@@ -16,8 +16,12 @@
  *      (end of speech + the silence the turn needed: min_turn_silence when its end-of-turn
  *      confidence passed the threshold, max_turn_silence when it did not). Each round prints the
  *      server's CPU per second of audio per session, which does not depend on other load, and the
- *      machine's load average, which moves the wall-clock verdict a lot.
- * Options: --max-sessions 16, --skip-capacity.
+ *      machine's load average, which moves the wall-clock verdict a lot. These rounds admit every
+ *      session: they measure what N sessions do.
+ *   5. Admission: sessions join one every 2 s on a server with no session count limit, so its
+ *      check of live decoding lag alone decides when the machine is full; the admitted sessions
+ *      should all keep up.
+ * Options: --max-sessions 16, --skip-capacity (parts 4 and 5).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { concatPcm } from '../test/helpers/pcm.js';
@@ -58,15 +62,21 @@ interface SessionResult {
   closeCode: number;
 }
 
-/** One client streaming `pcm` at real-time pace (after `delayMs`), recording its turns. */
-async function streamSession(url: string, pcm: Int16Array, query: Record<string, string>, delayMs = 0): Promise<SessionResult> {
+/** One client streaming `pcm` at real-time pace (after `delayMs`), recording its turns; `seen` gets the close code at once. */
+async function streamSession(url: string, pcm: Int16Array, query: Record<string, string>, delayMs = 0, seen: { closeCode?: number; reason?: string } = {}): Promise<SessionResult> {
   await new Promise((r) => setTimeout(r, delayMs));
   const ws = new WebSocket(`${url}?${new URLSearchParams({ sample_rate: String(RATE), ...query })}`, { headers: { authorization: KEY } });
   const finals: Final[] = [];
   const partialGaps: number[] = [];
   let t0 = 0;
   let lastPartial: { order: number; at: number } | undefined;
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  const closed = new Promise<number>((resolve) =>
+    ws.on('close', (code, reason) => {
+      seen.closeCode = code;
+      seen.reason = String(reason);
+      resolve(code);
+    }),
+  );
   ws.on('message', (data) => {
     const message = JSON.parse(String(data)) as ServerMessage;
     if (message.type !== 'Turn' || message.turn_is_formatted) return;
@@ -88,9 +98,10 @@ async function streamSession(url: string, pcm: Int16Array, query: Record<string,
   for (let i = 0, n = 0; i < pcm.length; i += step, n++) {
     const wait = t0 + n * CHUNK_MS - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (ws.readyState !== WebSocket.OPEN) break;
     ws.send(pcm.subarray(i, i + step));
   }
-  ws.send(JSON.stringify({ type: 'Terminate' }));
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'Terminate' }));
   return { finals, partialGaps, closeCode: await closed };
 }
 
@@ -116,6 +127,7 @@ async function audioCadence(pcm: Int16Array): Promise<number[]> {
   const transcriber: StreamTranscriber = new StreamTranscriber({
     recognizer,
     vad: await createVadStream(),
+    sentenceEnds: await engine.sentenceEnds?.(),
     settings: DEFAULT_TURN_SETTINGS,
     format: (words) => [...words],
     emit: (turn: TurnMessage) => {
@@ -149,14 +161,50 @@ async function printProfile(pcm: Int16Array): Promise<void> {
   console.log(`  → at most ${Math.floor((availableParallelism() * 1000) / session.total)} sessions of this audio on ${availableParallelism()} cores by CPU alone`);
   const early = partialCost(longTurn, 1000, 3000);
   const late = partialCost(longTurn, 18_000, 22_000);
-  const show = (c: typeof early) => `${Math.round(c.micros)} µs (hypothesis ${Math.round(c.hypothesisMicros)} + JSON ${Math.round(c.micros - c.hypothesisMicros)}; ${c.count} partials)`;
+  const show = (c: typeof early) => `${Math.round(c.micros)} µs (median; its words alone ${Math.round(c.hypothesisMicros)}; ${c.count} partials)`;
   console.log(`cost of a partial 2 s into a turn: ${show(early)}; 20 s in: ${show(late)}; ratio ${(late.micros / early.micros).toFixed(2)}\n`);
+}
+
+/**
+ * Part 5: sessions join one every JOIN_EVERY_MS on a server with no session count limit, so only
+ * its check of live decoding lag (EARSHOT_STREAM_MAX_LAG_MS) decides who is admitted; the admitted
+ * should all keep up.
+ */
+async function admissionRound(pcm: Int16Array): Promise<void> {
+  const JOIN_EVERY_MS = 2000;
+  const dir = await mkdtemp(join(tmpdir(), 'earshot-bench-'));
+  const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir: dir, apiKeys: [KEY], logLevel: 'warn', streamMaxSessions: 64, streamInactivitySeconds: 600 }, {});
+  const gated = await startEarshot(config);
+  const gatedUrl = `${gated.url.replace(/^http/, 'ws')}/v3/ws`;
+  const long = concatPcm([pcm, pcm, pcm]);
+  const sessions: { result: Promise<SessionResult>; seen: { closeCode?: number; reason?: string } }[] = [];
+  try {
+    while (sessions.length < 32) {
+      const seen = {};
+      sessions.push({ result: streamSession(gatedUrl, long, {}, 0, seen), seen });
+      await new Promise((r) => setTimeout(r, JOIN_EVERY_MS));
+      if (sessions.some((s) => s.seen.closeCode === 4102)) break;
+    }
+    const results = await Promise.all(sessions.map((s) => s.result));
+    const refused = sessions.filter((s) => s.seen.closeCode === 4102);
+    const admitted = results.filter((r) => r.closeCode !== 4102);
+    const keepingUp = admitted.filter((r) => r.closeCode === 1000 && r.finals.length > 0 && r.finals.every((f) => lagOf(f) < 1000)).length;
+    console.log(
+      `admission by live decoding lag alone (limit ${config.streamMaxLagMs} ms, no session count limit, one session joining every ${JOIN_EVERY_MS / 1000} s): ` +
+        `${admitted.length} admitted, ${refused.length > 0 ? `the next refused (${refused[0].seen.reason})` : 'none refused'}; ` +
+        `${keepingUp}/${admitted.length} admitted keep up (final lag ms: ${stats(admitted.flatMap((r) => r.finals.map((f) => lagOf(f))))})`,
+    );
+  } finally {
+    await gated.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 const pcm = benchAudio();
 const dataDir = await mkdtemp(join(tmpdir(), 'earshot-bench-'));
 const server = await startEarshot(
-  loadConfig({ port: 0, host: '127.0.0.1', dataDir, apiKeys: [KEY], logLevel: 'warn', streamMaxSessions: Math.max(32, maxSessions), streamInactivitySeconds: 600 }, {}),
+    // No admission by count or by lag here: the rounds measure what N sessions do, not what the server would admit.
+  loadConfig({ port: 0, host: '127.0.0.1', dataDir, apiKeys: [KEY], logLevel: 'warn', streamMaxSessions: Math.max(32, maxSessions), streamMaxLagMs: 3_600_000, streamInactivitySeconds: 600 }, {}),
 );
 const url = `${server.url.replace(/^http/, 'ws')}/v3/ws`;
 console.log(`audio: ${(pcm.length / RATE).toFixed(1)} s per session (5 LibriVox clips, ${GAP_MS} ms gaps), ${CHUNK_MS} ms chunks at real-time pace\n`);
@@ -198,7 +246,8 @@ try {
       // Past the point where most sessions fall behind, more only takes longer to say so.
       if (keepingUp < n / 2) break;
     }
-    console.log(`\nconcurrent real-time sessions sustained with every session keeping up: ${sustained}`);
+    console.log(`\nconcurrent real-time sessions sustained with every session keeping up: ${sustained}\n`);
+    await admissionRound(pcm);
   }
 } finally {
   await server.close();
