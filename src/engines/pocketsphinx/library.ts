@@ -12,6 +12,10 @@ export type Koffi = (typeof import('koffi'))['default'];
 
 export const INSTALL_HINT = 'apt-get install libpocketsphinx3 pocketsphinx-en-us';
 
+/** sphinxbase's ngram_file_type_t, for ngram_model_read. */
+export const NGRAM_AUTO = 0;
+export const NGRAM_ARPA = 1;
+
 /** A native pointer as koffi 3 returns it; null for NULL. */
 export type Ptr = bigint | null;
 

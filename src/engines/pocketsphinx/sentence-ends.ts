@@ -7,9 +7,8 @@
  */
 import { EarshotError } from '../../errors.js';
 import type { SentenceEndModel } from '../engine.js';
-import { callAsync, loadPocketsphinx, type PocketsphinxLibrary, type Ptr } from './library.js';
+import { callAsync, loadPocketsphinx, NGRAM_AUTO, type PocketsphinxLibrary, type Ptr } from './library.js';
 
-const NGRAM_AUTO = 0;
 /** sphinxbase's usual log base: fine enough for any probability a trigram model gives. */
 const LOG_BASE = 1.0001;
 const SENTENCE_END = '</s>';

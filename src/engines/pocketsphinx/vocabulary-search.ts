@@ -33,7 +33,7 @@ import { EarshotError } from '../../errors.js';
 import { arpabetPronunciations } from '../vocabulary/pronounce.js';
 import { vocabularyTokens, type BoostLevel, type Vocabulary } from '../vocabulary/vocabulary.js';
 import type { SearchSetup } from './decoder.js';
-import { callAsync, INSTALL_HINT, type PocketsphinxLibrary, type Ptr } from './library.js';
+import { callAsync, INSTALL_HINT, NGRAM_ARPA, NGRAM_AUTO, type PocketsphinxLibrary, type Ptr } from './library.js';
 import type { PocketsphinxModel } from './model.js';
 
 const closeAsync = promisify(close);
@@ -41,9 +41,6 @@ const closeAsync = promisify(close);
 /** Name of the search the vocabulary decoder uses (the default one is `_default`). */
 export const VOCABULARY_SEARCH = 'vocabulary';
 
-/** sphinxbase's ngram_file_type_t. */
-const NGRAM_AUTO = 0;
-const NGRAM_ARPA = 1;
 
 /**
  * The probability floor F per `boost_param`: a boosted word is at least as likely as F after any
